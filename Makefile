@@ -1,0 +1,84 @@
+# Hearth build. `make` builds build/hearth; see README.md for the rest.
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+CC      ?= cc
+PKGS    := libmicrohttpd libsodium jansson sqlite3
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla -Wpointer-arith -Wcast-align -Wundef -Wno-unused-parameter
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lzxcvbn -lpthread -lm
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+OPT_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+ASSETS   := $(shell find templates static content migrations -type f 2>/dev/null | LC_ALL=C sort)
+GEN      := build/gen/assets.c
+
+OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/gen/assets.o
+SAN_OBJ  := $(SRC:src/%.c=build/san/%.o) build/san/gen/assets.o
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+
+.PHONY: all run test unit http browser lint format clean deps bench fuzz
+
+all: build/hearth
+
+deps:
+	@scripts/deps.sh
+
+$(GEN): scripts/embed.sh $(ASSETS) | build/gen
+	@scripts/embed.sh $@ $(ASSETS)
+
+build/gen:
+	@mkdir -p $@
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(OPT_FLAGS) -DHEARTH_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+build/obj/gen/assets.o: $(GEN)
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(OPT_FLAGS) -c $< -o $@
+build/hearth: build/obj/main.o $(OBJ)
+	@echo "LD $@"; $(CC) $(OPT_FLAGS) $^ -o $@ $(LIBS)
+
+build/san/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(SAN_FLAGS) -DHEARTH_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+build/san/gen/assets.o: $(GEN)
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(SAN_FLAGS) -c $< -o $@
+build/san/hearth: build/san/main.o $(SAN_OBJ)
+	@echo "LD $@"; $(CC) $(SAN_FLAGS) $^ -o $@ $(LIBS)
+build/san/tests/%: tests/unit/%.c $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; $(CC) $(BASEFLAGS) $(SAN_FLAGS) $< $(SAN_OBJ) -o $@ $(LIBS) -lcmocka
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+run: deps
+	@$(MAKE) --no-print-directory build/hearth
+	@mkdir -p var
+	@exec build/hearth serve
+
+# The whole suite: sanitizer build, unit, HTTP and browser tests, one summary line.
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory build/san/hearth $(UNIT_BIN)
+	@scripts/test.sh $(UNIT_BIN)
+
+lint:
+	@scripts/lint.sh
+
+format:
+	@clang-format -i $$(find src tests/unit fuzz -name '*.[ch]')
+
+bench: build/hearth
+	@scripts/deps.sh bench
+	@node bench/run.mjs
+
+clean:
+	rm -rf build

@@ -1,0 +1,36 @@
+/* assets.h: templates, static files, content and migrations, either compiled
+ * into the binary (the default) or read from a directory (--assets DIR) for
+ * development. Names are paths relative to the project root, such as
+ * "templates/layout.html". */
+#ifndef HEARTH_ASSETS_H
+#define HEARTH_ASSETS_H
+#include <stddef.h>
+
+struct asset {
+    const char *name;
+    const char *data; /* followed by a NUL byte */
+    size_t size;
+};
+
+/* The generated table (build/gen/assets.c), ended by a zero entry. */
+extern const struct asset assets_embedded[];
+extern const unsigned assets_embedded_count;
+
+/* Serves assets from dir instead of the binary; NULL means embedded. The
+ * directory is only read, never written. */
+void assets_use_dir(const char *dir);
+/* The directory set by assets_use_dir, or NULL. */
+const char *assets_dir(void);
+/* Looks an asset up. With a directory, the file is read afresh and the
+ * returned data is malloc'd: the caller frees it when *owned is set. Returns
+ * 0, or -1 when there is no such asset. */
+int assets_get(const char *name, const char **data, size_t *size, int *owned);
+/* Calls fn for every asset whose name starts with prefix, in name order.
+ * With a directory, the names are those of the embedded table, so files new
+ * on disk need a rebuild; their contents are read from disk. Returns 0, or
+ * the first non-zero value fn returned. */
+int assets_each(const char *prefix,
+                int (*fn)(const char *name, const char *data, size_t size, void *ctx),
+                void *ctx);
+
+#endif

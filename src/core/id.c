@@ -1,0 +1,23 @@
+/* id.c: time-ordered random ids. */
+#include "core/id.h"
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/util.h"
+
+int64_t id_new(void)
+{
+    uint32_t r = randombytes_random() & 0x3fffff;
+    uint64_t ms = (uint64_t)clock_now_ms() & ((UINT64_C(1) << 41) - 1);
+    return (int64_t)((ms << 22) | r | 1);
+}
+
+int id_parse(const char *s, size_t len, int64_t *out)
+{
+    int64_t v;
+    if (len > 19 || parse_int64(s, len, &v) != 0 || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}

@@ -1,0 +1,16 @@
+/* id.h: application-generated 63-bit ids: milliseconds since the epoch in the
+ * high bits, 22 random bits below, so ids sort by creation time and never
+ * need a database sequence. In JSON and URLs they travel as decimal strings
+ * (JavaScript numbers cannot hold 63 bits). */
+#ifndef HEARTH_ID_H
+#define HEARTH_ID_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Returns a new id; never 0. */
+int64_t id_new(void);
+/* Parses a decimal id of len bytes; returns 0, or -1 when it is not a
+ * positive 63-bit number. */
+int id_parse(const char *s, size_t len, int64_t *out);
+
+#endif

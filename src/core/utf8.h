@@ -1,0 +1,16 @@
+/* utf8.h: validation and counting of UTF-8 text. */
+#ifndef HEARTH_UTF8_H
+#define HEARTH_UTF8_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, no
+ * code points past U+10FFFF). */
+bool utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8 s[0..n). */
+size_t utf8_length(const char *s, size_t n);
+/* Writes s[0..n) to out (which must hold 3*n+1 bytes) with every ill-formed
+ * sequence replaced by U+FFFD; returns the bytes written, NUL excluded. */
+size_t utf8_repair(const char *s, size_t n, char *out);
+
+#endif

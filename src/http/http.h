@@ -1,0 +1,52 @@
+/* http.h: the HTTP server (libmicrohttpd) and the helpers handlers use to
+ * answer. See docs/architecture.md for the request flow. */
+#ifndef HEARTH_HTTP_H
+#define HEARTH_HTTP_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/route.h"
+
+struct http_config {
+    const char *host; /* a numeric IPv4 or IPv6 address */
+    uint16_t port;
+    const char *base_url;
+    unsigned threads;
+};
+
+/* A guard runs after input validation and before the handler. It returns 0
+ * to go on, or an HTTP status to answer with (and may set res->location for
+ * a redirect or fill req->errors). Guards run in the order they were added. */
+typedef int (*http_guard_fn)(struct req *req, struct res *res);
+void http_add_guard(http_guard_fn fn);
+/* Fills per-request values every template sees (session, CSRF token); set
+ * once by the accounts module. */
+typedef void (*http_context_fn)(struct req *req, json_t *ctx);
+void http_set_context(http_context_fn fn);
+
+/* Starts listening. Returns 0, or -1 with a message on stderr. */
+int http_start(const struct http_config *cfg);
+/* Stops taking connections, waits up to grace_ms for requests in flight to
+ * finish, then stops the server. */
+void http_stop(int grace_ms);
+/* The port the server listens on (useful when 0 was asked for). */
+uint16_t http_port(void);
+
+/* Handler helpers. */
+/* A string input field, or NULL when absent. */
+const char *req_str(const struct req *req, const char *name);
+/* A request header, or NULL. */
+const char *req_header(const struct req *req, const char *name);
+/* A cookie sent by the client, or NULL. */
+const char *req_cookie(const struct req *req, const char *name);
+/* The response model, created on first use. */
+json_t *res_model(struct res *res);
+/* Answers a page with 303 to location (pages) or 200/status (API). */
+void res_redirect(struct res *res, const char *location);
+/* Marks a field as wrong: the request answers 422 with the form kept. */
+void req_error(struct req *req, const char *field, const char *message);
+/* Adds a response header (name and value copied into the request arena). */
+void res_header(struct req *req, struct res *res, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,28 @@
+/* input.h: turns the query string, a urlencoded form or a JSON body into one
+ * json_t of declared fields, and validates it against the route. */
+#ifndef HEARTH_INPUT_H
+#define HEARTH_INPUT_H
+#include <jansson.h>
+#include <stddef.h>
+
+#include "http/route.h"
+
+/* Records one raw name=value pair (value bytes as received). Undeclared names
+ * are ignored; repeated names collect for FIELD_CHOICES and keep the first
+ * value otherwise. raw is a JSON object owned by the caller. */
+void input_add_pair(const struct route *r, json_t *raw, const char *name, size_t nlen,
+                    const char *value, size_t vlen);
+/* Parses an application/x-www-form-urlencoded body into raw. */
+void input_parse_form(const struct route *r, json_t *raw, const char *data, size_t len);
+/* Parses a JSON body into raw. Returns 0, or -1 when the body is not a JSON
+ * object (the caller answers 400 with the message in err). */
+int input_parse_json(const struct route *r, json_t *raw, const char *data, size_t len, char *err,
+                     size_t errlen);
+/* Validates raw against the route's fields. Fills req->input with typed
+ * values, req->typed with what was typed (secrets left out) and
+ * req->errors with one message per bad field. Takes ownership of raw. */
+void input_validate(const struct route *r, struct req *req, json_t *raw);
+/* True when s is a well-formed YYYY-MM-DD calendar day. */
+int input_is_date(const char *s, size_t len);
+
+#endif

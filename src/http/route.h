@@ -1,0 +1,96 @@
+/* route.h: what a module declares about each of its routes, and the request
+ * and response a handler works with. Modules list their routes in one static
+ * table and hand it to router_add() at start-up. */
+#ifndef HEARTH_ROUTE_H
+#define HEARTH_ROUTE_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+enum field_type {
+    FIELD_STRING,  /* one line of text; trimmed; no control characters */
+    FIELD_TEXT,    /* free text; line breaks and tabs kept */
+    FIELD_SECRET,  /* a password: never trimmed, never echoed back */
+    FIELD_EMAIL,   /* trimmed, lower-cased, one '@' and a dotted domain */
+    FIELD_INT,     /* a whole number within [min, max] */
+    FIELD_BOOL,    /* a checkbox or a JSON boolean */
+    FIELD_CHOICE,  /* one of the route's choices */
+    FIELD_CHOICES, /* zero or more of the choices (repeated form fields, JSON array) */
+    FIELD_DATE,    /* YYYY-MM-DD, a real calendar day */
+    FIELD_ID,      /* an application id, as a decimal string */
+};
+
+/* One declared input field. For strings min and max count characters (code
+ * points); for integers they bound the value. Undeclared fields are dropped. */
+struct field {
+    const char *name;
+    const char *label; /* how messages name it: "Email" */
+    enum field_type type;
+    bool required;
+    int64_t min, max;
+    const char *const *choices; /* NULL-terminated, for FIELD_CHOICE(S) */
+};
+
+/* How a route treats sessions (filled in by the accounts module). */
+enum route_auth { AUTH_NONE, AUTH_USER, AUTH_COUPLE };
+
+struct req;
+struct res;
+typedef int (*handler_fn)(struct req *req, struct res *res);
+
+enum { ROUTE_MAX_FIELDS = 16, ROUTE_MAX_SEGMENTS = 8 };
+
+struct route {
+    const char *method;  /* "GET" (also answers HEAD) or "POST" */
+    const char *pattern; /* "/guides/{slug}", "/share/{day:date}", "/x/{id:id}" */
+    handler_fn handler;
+    const char *view; /* template for the HTML answer, or NULL */
+    enum route_auth auth;
+    size_t body_max; /* bytes; 0 means no body accepted */
+    struct field fields[ROUTE_MAX_FIELDS];
+    /* For POST routes whose form errors re-render a page: the handler that
+     * fills the page's model (normally the GET handler of the same page). */
+    handler_fn form;
+    bool no_api; /* the route has no /api/v1 twin (feeds, downloads) */
+};
+
+/* A request as handlers see it. Everything here lives in req->arena. */
+struct req {
+    struct arena *arena;
+    const struct route *route;
+    const char *method;
+    const char *path; /* without the /api/v1 prefix and the query */
+    bool api;         /* reached through /api/v1 */
+    json_t *params;   /* typed path parameters, by name */
+    json_t *input;    /* validated input fields (absent when not given) */
+    json_t *typed;    /* what the person typed, as strings, for re-rendering */
+    json_t *errors;   /* field -> message; non-empty means 422 */
+    const char *client_ip;
+    void *conn; /* the libmicrohttpd connection */
+    void *session; /* set by the accounts module */
+};
+
+struct header {
+    const char *name, *value;
+    struct header *next;
+};
+
+/* What a handler answers. By default: 200 with res->model through the route's
+ * view (HTML) or as JSON (/api/v1). */
+struct res {
+    int status;
+    json_t *model;        /* owned by the response */
+    const char *view;     /* overrides the route's view */
+    const char *location; /* a 303 redirect for pages; the API answers status */
+    const char *content_type; /* with body: a raw answer (feeds, downloads) */
+    char *body;               /* malloc'd; owned by the response */
+    size_t body_len;
+    const char *cache_control; /* overrides "no-store" */
+    const char *detail;        /* with an error status: what to tell the person */
+    struct header *headers;
+};
+
+#endif

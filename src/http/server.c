@@ -1,0 +1,606 @@
+/* server.c: libmicrohttpd glue. Each request gets a context on the first
+ * callback (route matched once, body limits checked), collects its body on
+ * the following ones, and is answered on the last: input, guards, handler,
+ * rendering, headers. NOTIFY_COMPLETED writes the access log line and frees
+ * the request. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "http/input.h"
+#include "http/router.h"
+#include "http/static.h"
+#include "view/view.h"
+
+enum {
+    CONNECTION_LIMIT = 1024,
+    PER_IP_LIMIT = 64,
+    CONNECTION_TIMEOUT_S = 30,
+    CONNECTION_MEMORY = 64 * 1024,
+    DISCARD_MAX = 16 * 1024 * 1024, /* larger bodies are refused before reading */
+    MAX_GUARDS = 8,
+    JSON_MAX = 8 * 1024 * 1024,
+};
+
+static const char API_PREFIX[] = "/api/v1";
+static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+                          "object-src 'none'; base-uri 'none'; form-action 'self'; "
+                          "frame-ancestors 'none'";
+
+struct ctx {
+    struct req req;
+    struct res res;
+    struct buf body;
+    int early_status; /* an answer decided before the body was read */
+    const char *early_detail;
+    const char *allow;
+    enum { BODY_NONE, BODY_FORM, BODY_JSON } body_kind;
+    int status; /* what was sent, for the log */
+    int64_t start_ns;
+};
+
+static struct MHD_Daemon *daemon_handle;
+static atomic_int in_flight;
+static http_guard_fn guards[MAX_GUARDS];
+static int nguards;
+static http_context_fn context_fn;
+
+void http_add_guard(http_guard_fn fn)
+{
+    if (nguards == MAX_GUARDS)
+        fatal("too many guards");
+    guards[nguards++] = fn;
+}
+
+void http_set_context(http_context_fn fn)
+{
+    context_fn = fn;
+}
+
+/* ---- helpers for handlers ---- */
+
+const char *req_str(const struct req *req, const char *name)
+{
+    return json_string_value(json_object_get(req->input, name));
+}
+
+const char *req_header(const struct req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(const struct req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+json_t *res_model(struct res *res)
+{
+    if (res->model == NULL)
+        res->model = json_object();
+    return res->model;
+}
+
+void res_redirect(struct res *res, const char *location)
+{
+    res->location = location;
+}
+
+void req_error(struct req *req, const char *field, const char *message)
+{
+    json_object_set_new(req->errors, field, json_string(message));
+}
+
+void res_header(struct req *req, struct res *res, const char *name, const char *value)
+{
+    struct header *h = arena_alloc(req->arena, sizeof(*h));
+    h->name = arena_strdup(req->arena, name);
+    h->value = arena_strdup(req->arena, value);
+    h->next = res->headers;
+    res->headers = h;
+}
+
+/* ---- answering ---- */
+
+static bool is_api_path(const char *url)
+{
+    return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0;
+}
+
+static void add_security_headers(struct MHD_Response *r, const char *cache_control)
+{
+    MHD_add_response_header(r, "Content-Security-Policy", CSP);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(r, "Permissions-Policy",
+                            "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    MHD_add_response_header(r, "Cache-Control", cache_control ? cache_control : "no-store");
+}
+
+/* Queues body (malloc'd, taken over) with status and the usual headers. */
+static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, char *body,
+                                 size_t len)
+{
+    struct MHD_Connection *conn = cx->req.conn;
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (r == NULL) {
+        free(body);
+        return MHD_NO;
+    }
+    add_security_headers(r, cx->res.cache_control);
+    if (type != NULL)
+        MHD_add_response_header(r, "Content-Type", type);
+    if (cx->allow != NULL)
+        MHD_add_response_header(r, "Allow", cx->allow);
+    if (cx->res.location != NULL && (status == 303 || status == 302))
+        MHD_add_response_header(r, "Location", cx->res.location);
+    for (struct header *h = cx->res.headers; h != NULL; h = h->next)
+        MHD_add_response_header(r, h->name, h->value);
+    cx->status = status;
+    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static const char *status_title(int status)
+{
+    switch (status) {
+    case 400: return "Bad request";
+    case 401: return "Please log in";
+    case 403: return "Not allowed";
+    case 404: return "Page not found";
+    case 405: return "Method not allowed";
+    case 413: return "Too large";
+    case 415: return "Unsupported content type";
+    case 422: return "Please check the form";
+    case 429: return "Too many attempts";
+    case 503: return "Temporarily unavailable";
+    default: return status >= 500 ? "Something went wrong" : "Error";
+    }
+}
+
+static const char *status_detail(int status)
+{
+    switch (status) {
+    case 404: return "There is nothing at this address.";
+    case 405: return "This address does not accept that method.";
+    case 413: return "The request is larger than this address accepts.";
+    case 415: return "Send a form (application/x-www-form-urlencoded) or JSON (application/json).";
+    case 500: return "The server hit an error. Nothing you did caused it; please try again.";
+    default: return "";
+    }
+}
+
+static json_t *request_context(struct ctx *cx)
+{
+    json_t *ctx = json_object();
+    if (context_fn != NULL && cx->req.route != NULL)
+        context_fn(&cx->req, ctx);
+    return ctx;
+}
+
+/* Answers with an error: problem+json for the API, an HTML page otherwise. */
+static enum MHD_Result send_error(struct ctx *cx, int status, const char *detail)
+{
+    const char *title = status_title(status);
+    if (detail == NULL || *detail == '\0')
+        detail = status_detail(status);
+    json_t *doc = json_object();
+    json_object_set_new(doc, "type", json_string("about:blank"));
+    json_object_set_new(doc, "title", json_string(title));
+    json_object_set_new(doc, "status", json_integer(status));
+    if (*detail)
+        json_object_set_new(doc, "detail", json_string(detail));
+    if (status == 422 && json_object_size(cx->req.errors) > 0)
+        json_object_set(doc, "errors", cx->req.errors);
+    if (cx->req.api) {
+        char *body = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
+        return send_body(cx, status, "application/problem+json", body, strlen(body));
+    }
+    struct buf out;
+    buf_init(&out, VIEW_MAX_PAGE);
+    json_t *messages = json_array();
+    const char *field;
+    json_t *msg;
+    json_object_foreach(cx->req.errors, field, msg) json_array_append(messages, msg);
+    json_object_set_new(doc, "messages", messages);
+    json_t *rctx = request_context(cx);
+    int rc = view_page("error", rctx, doc, &out);
+    json_decref(rctx);
+    json_decref(doc);
+    if (rc != 0) {
+        buf_reset(&out);
+        buf_printf(&out, "%d %s\n", status, title);
+        size_t len;
+        char *body = buf_take(&out, &len);
+        return send_body(cx, status, "text/plain; charset=utf-8", body, len);
+    }
+    size_t len;
+    char *body = buf_take(&out, &len);
+    return send_body(cx, status, "text/html; charset=utf-8", body, len);
+}
+
+static enum MHD_Result send_json(struct ctx *cx, int status, json_t *model)
+{
+    char *body = json_dumps(model ? model : json_object(), JSON_COMPACT);
+    if (model == NULL) {
+        free(body);
+        body = xstrdup("{}");
+    }
+    if (body == NULL)
+        return send_error(cx, 500, NULL);
+    return send_body(cx, status, "application/json", body, strlen(body));
+}
+
+static enum MHD_Result send_page(struct ctx *cx, int status, const char *view)
+{
+    struct buf out;
+    buf_init(&out, VIEW_MAX_PAGE);
+    json_t *rctx = request_context(cx);
+    int rc = view_page(view, rctx, res_model(&cx->res), &out);
+    json_decref(rctx);
+    if (rc != 0) {
+        buf_free(&out);
+        log_error("http: cannot render view %s", view);
+        return send_error(cx, 500, NULL);
+    }
+    size_t len;
+    char *body = buf_take(&out, &len);
+    return send_body(cx, status, "text/html; charset=utf-8", body, len);
+}
+
+/* A form that failed validation: the page again, with errors and input. */
+static enum MHD_Result send_invalid(struct ctx *cx)
+{
+    struct req *req = &cx->req;
+    struct res *res = &cx->res;
+    if (req->api)
+        return send_error(cx, 422, "Some fields need attention.");
+    const char *view = res->view ? res->view : req->route->view;
+    if (req->route->form != NULL && req->route->form(req, res) < 0)
+        return send_error(cx, 500, NULL);
+    if (view == NULL)
+        return send_error(cx, 422, "Some fields need attention.");
+    json_t *model = res_model(res);
+    json_object_set(model, "errors", req->errors);
+    json_object_set(model, "input", req->typed);
+    return send_page(cx, 422, view);
+}
+
+static enum MHD_Result send_static(struct ctx *cx, const char *path)
+{
+    struct static_file f;
+    if (static_find(path, &f) != 0)
+        return send_error(cx, 404, NULL);
+    cx->res.cache_control = "public, max-age=3600";
+    const char *inm = req_header(&cx->req, "If-None-Match");
+    if (inm != NULL && strstr(inm, f.etag) != NULL) {
+        if (f.owned)
+            free((void *)f.data);
+        struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        add_security_headers(r, cx->res.cache_control);
+        MHD_add_response_header(r, "ETag", f.etag);
+        cx->status = 304;
+        enum MHD_Result rc = MHD_queue_response(cx->req.conn, 304, r);
+        MHD_destroy_response(r);
+        return rc;
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        f.size, (void *)f.data, f.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    add_security_headers(r, cx->res.cache_control);
+    MHD_add_response_header(r, "Content-Type", f.content_type);
+    MHD_add_response_header(r, "ETag", f.etag);
+    cx->status = 200;
+    enum MHD_Result rc = MHD_queue_response(cx->req.conn, 200, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+/* ---- the request life cycle ---- */
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size)
+{
+    struct ctx *cx = cls;
+    (void)kind;
+    json_t *raw = json_object_get(cx->req.typed, "\x01raw");
+    input_add_pair(cx->req.route, raw, key, key_size, value, value ? value_size : 0);
+    return MHD_YES;
+}
+
+static int content_kind(const char *type)
+{
+    if (type == NULL)
+        return -1;
+    size_t n = strcspn(type, ";");
+    while (n > 0 && type[n - 1] == ' ')
+        n--;
+    if (n == 33 && strncasecmp(type, "application/x-www-form-urlencoded", n) == 0)
+        return BODY_FORM;
+    if (n == 16 && strncasecmp(type, "application/json", n) == 0)
+        return BODY_JSON;
+    return -1;
+}
+
+/* Decides on the first callback what can be decided from the headers. */
+static void begin(struct ctx *cx, const char *url)
+{
+    struct req *req = &cx->req;
+    const char *path = url;
+    if (strncmp(url, API_PREFIX, sizeof(API_PREFIX) - 1) == 0 &&
+        (url[sizeof(API_PREFIX) - 1] == '/' || url[sizeof(API_PREFIX) - 1] == '\0')) {
+        req->api = true;
+        path = url[sizeof(API_PREFIX) - 1] ? url + sizeof(API_PREFIX) - 1 : "/";
+    } else if (is_api_path(url)) {
+        req->api = true;
+        cx->early_status = 404;
+        return;
+    }
+    req->path = path;
+    if (!req->api && strncmp(path, "/static/", 8) == 0 &&
+        (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")))
+        return;
+
+    char allow[128];
+    const struct route *route = NULL;
+    switch (router_match(req->method, path, &route, req->params, allow, sizeof(allow))) {
+    case ROUTER_NOT_FOUND: cx->early_status = 404; return;
+    case ROUTER_BAD_METHOD:
+        cx->early_status = 405;
+        cx->allow = arena_strdup(req->arena, allow);
+        return;
+    case ROUTER_FOUND: break;
+    }
+    if (req->api && route->no_api) {
+        cx->early_status = 404;
+        return;
+    }
+    req->route = route;
+
+    const char *length = req_header(req, "Content-Length");
+    const char *chunked = req_header(req, "Transfer-Encoding");
+    long long declared = length ? atoll(length) : 0;
+    bool has_body = declared > 0 || chunked != NULL;
+    bool writes = strcmp(route->method, "GET") != 0;
+    const char *type = req_header(req, "Content-Type");
+    int kind = content_kind(type);
+    if (writes && req->api && kind != BODY_JSON) {
+        cx->early_status = 415;
+        cx->early_detail = "API writes must be sent as application/json.";
+    } else if (has_body && (!writes || route->body_max == 0)) {
+        cx->early_status = 413;
+        cx->early_detail = "This address takes no request body.";
+    } else if (has_body && kind < 0) {
+        cx->early_status = 415;
+        if (type != NULL && strncasecmp(type, "multipart/", 10) == 0)
+            cx->early_detail = "Multipart bodies are not accepted here; send a urlencoded "
+                               "form or JSON.";
+    } else if (declared > (long long)route->body_max) {
+        cx->early_status = 413;
+    }
+    cx->body_kind = kind < 0 ? BODY_NONE : kind;
+    buf_init(&cx->body, route->body_max);
+}
+
+static enum MHD_Result finish(struct ctx *cx)
+{
+    struct req *req = &cx->req;
+    struct res *res = &cx->res;
+    if (cx->early_status != 0)
+        return send_error(cx, cx->early_status, cx->early_detail);
+    if (req->route == NULL)
+        return send_static(cx, req->path);
+
+    json_t *raw = json_object();
+    if (strcmp(req->route->method, "GET") == 0) {
+        json_object_set(req->typed, "\x01raw", raw);
+        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query, cx);
+        json_object_del(req->typed, "\x01raw");
+    } else if (cx->body_kind == BODY_FORM) {
+        input_parse_form(req->route, raw, cx->body.data ? cx->body.data : "", cx->body.len);
+    } else if (cx->body_kind == BODY_JSON && cx->body.len > 0) {
+        char err[256];
+        if (input_parse_json(req->route, raw, cx->body.data, cx->body.len, err, sizeof(err)) != 0) {
+            json_decref(raw);
+            return send_error(cx, 400, arena_strdup(req->arena, err));
+        }
+    }
+    input_validate(req->route, req, raw);
+
+    for (int i = 0; i < nguards; i++) {
+        int status = guards[i](req, res);
+        if (status == 0)
+            continue;
+        if (res->location != NULL && !req->api)
+            return send_body(cx, 303, NULL, xstrdup(""), 0);
+        if (status == 422)
+            return send_invalid(cx);
+        return send_error(cx, status, res->detail);
+    }
+    if (json_object_size(req->errors) > 0)
+        return send_invalid(cx);
+
+    int rc = req->route->handler(req, res);
+    if (rc < 0)
+        return send_error(cx, 500, NULL);
+    if (json_object_size(req->errors) > 0)
+        return send_invalid(cx);
+    if (res->status >= 400 && res->model == NULL)
+        return send_error(cx, res->status, res->detail);
+    if (res->body != NULL) {
+        char *body = res->body;
+        res->body = NULL;
+        return send_body(cx, res->status ? res->status : 200, res->content_type, body,
+                         res->body_len);
+    }
+    if (req->api)
+        return send_json(cx, res->status ? res->status : 200, res->model);
+    if (res->location != NULL)
+        return send_body(cx, 303, NULL, xstrdup(""), 0);
+    const char *view = res->view ? res->view : req->route->view;
+    if (view == NULL)
+        return send_json(cx, res->status ? res->status : 200, res->model);
+    return send_page(cx, res->status ? res->status : 200, view);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct ctx *cx = *con_cls;
+    if (cx == NULL) {
+        struct arena *a = arena_new();
+        cx = arena_alloc(a, sizeof(*cx));
+        cx->start_ns = clock_mono_ns();
+        cx->req.arena = a;
+        cx->req.conn = conn;
+        cx->req.method = arena_strdup(a, method);
+        cx->req.params = json_object();
+        cx->req.input = json_object();
+        cx->req.typed = json_object();
+        cx->req.errors = json_object();
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char ip[INET6_ADDRSTRLEN] = "-";
+        if (ci != NULL && ci->client_addr != NULL) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof(ip));
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof(ip));
+        }
+        cx->req.client_ip = arena_strdup(a, ip);
+        buf_init(&cx->body, 0);
+        atomic_fetch_add(&in_flight, 1);
+        *con_cls = cx;
+        begin(cx, url);
+        const char *length = req_header(&cx->req, "Content-Length");
+        if (cx->early_status == 413 && length != NULL && atoll(length) > DISCARD_MAX)
+            return send_error(cx, 413, cx->early_detail);
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        if (cx->early_status == 0 && buf_append(&cx->body, upload_data, *upload_size) != 0)
+            cx->early_status = 413;
+        else if (cx->early_status != 0 && (cx->body.len += *upload_size) > DISCARD_MAX)
+            return MHD_NO; /* a body that never ends: drop the connection */
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (cx->status != 0)
+        return MHD_YES;
+    return finish(cx);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    struct ctx *cx = *con_cls;
+    if (cx == NULL)
+        return;
+    double ms = (double)(clock_mono_ns() - cx->start_ns) / 1e6;
+    const char *pattern = cx->req.route ? cx->req.route->pattern
+                          : cx->req.path && !strncmp(cx->req.path, "/static/", 8) ? "/static/*"
+                                                                                    : "(unmatched)";
+    log_info("%s %s%s %d %.3fms", cx->req.method, cx->req.api && cx->req.route ? API_PREFIX : "",
+             pattern,
+             cx->status, ms);
+    buf_free(&cx->body);
+    json_decref(cx->req.params);
+    json_decref(cx->req.input);
+    json_decref(cx->req.typed);
+    json_decref(cx->req.errors);
+    json_decref(cx->res.model);
+    free(cx->res.body);
+    arena_free(cx->req.arena);
+    *con_cls = NULL;
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_error("http: %s", msg);
+}
+
+int http_start(const struct http_config *cfg)
+{
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof(ss));
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(cfg->port);
+    } else if (inet_pton(AF_INET6, cfg->host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        fprintf(stderr, "hearth: --listen needs a numeric address such as 127.0.0.1:8080\n");
+        return -1;
+    }
+    daemon_handle = MHD_start_daemon(
+        flags, cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+        NULL, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+    if (daemon_handle == NULL) {
+        fprintf(stderr, "hearth: cannot listen on %s:%u (in use, or not an address here)\n",
+                cfg->host, cfg->port);
+        return -1;
+    }
+    return 0;
+}
+
+uint16_t http_port(void)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+void http_stop(int grace_ms)
+{
+    if (daemon_handle == NULL)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    int64_t deadline = clock_mono_ns() + (int64_t)grace_ms * 1000000;
+    while (atomic_load(&in_flight) > 0 && clock_mono_ns() < deadline) {
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(daemon_handle);
+    daemon_handle = NULL;
+}

@@ -1,0 +1,227 @@
+/* main.c: the hearth command: serve, migrate, --version, --help. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "core/assets.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "http/static.h"
+#include "store/db.h"
+#include "view/view.h"
+
+#ifndef HEARTH_VERSION
+#define HEARTH_VERSION "dev"
+#endif
+
+enum { SHUTDOWN_GRACE_MS = 4000 };
+
+static const char usage[] =
+    "Usage: hearth COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  serve          run the web server (applies pending migrations first)\n"
+    "  migrate        apply pending database migrations and exit\n"
+    "  --version      print the version\n"
+    "  --help         print this help\n"
+    "\n"
+    "Options (each also read from the environment variable shown):\n"
+    "  --listen ADDR:PORT  where to listen          HEARTH_LISTEN   (127.0.0.1:8080)\n"
+    "  --db PATH           SQLite database file     HEARTH_DB       (var/hearth.db)\n"
+    "  --base-url URL      public URL of the site   HEARTH_BASE_URL (http://LISTEN)\n"
+    "  --assets DIR        serve templates, static files and content from DIR\n"
+    "                      instead of the copies built into the binary\n"
+    "                                               HEARTH_ASSETS\n";
+
+struct options {
+    char host[64];
+    unsigned port;
+    const char *db;
+    const char *base_url;
+    const char *assets;
+};
+
+static int parse_listen(const char *s, struct options *o)
+{
+    const char *colon = strrchr(s, ':');
+    if (colon == NULL)
+        return -1;
+    const char *host = s;
+    size_t hlen = (size_t)(colon - s);
+    if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']')
+        host++, hlen -= 2;
+    int64_t port;
+    if (hlen == 0 || hlen >= sizeof(o->host) || parse_int64(colon + 1, strlen(colon + 1), &port) ||
+        port < 0 || port > 65535)
+        return -1;
+    memcpy(o->host, host, hlen);
+    o->host[hlen] = '\0';
+    o->port = (unsigned)port;
+    return 0;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : fallback;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    static const struct option longopts[] = {
+        {"listen", required_argument, NULL, 'l'},  {"db", required_argument, NULL, 'd'},
+        {"base-url", required_argument, NULL, 'b'}, {"assets", required_argument, NULL, 'a'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *listen = env_or("HEARTH_LISTEN", "127.0.0.1:8080");
+    o->db = env_or("HEARTH_DB", "var/hearth.db");
+    o->base_url = env_or("HEARTH_BASE_URL", NULL);
+    o->assets = env_or("HEARTH_ASSETS", NULL);
+    int c;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l': listen = optarg; break;
+        case 'd': o->db = optarg; break;
+        case 'b': o->base_url = optarg; break;
+        case 'a': o->assets = optarg; break;
+        default: fputs(usage, stderr); return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "hearth: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (parse_listen(listen, o) != 0) {
+        fprintf(stderr, "hearth: --listen wants ADDRESS:PORT, such as 127.0.0.1:8080\n");
+        return -1;
+    }
+    if (o->base_url != NULL && !str_starts(o->base_url, "http://") &&
+        !str_starts(o->base_url, "https://")) {
+        fprintf(stderr, "hearth: --base-url must start with http:// or https://\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Creates the database's directory when it is missing (var/ on first run). */
+static void ensure_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash == path)
+        return;
+    char dir[4096];
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof(dir))
+        return;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        log_error("cannot create directory %s", dir);
+}
+
+static int cmd_migrate(const struct options *o)
+{
+    int applied = 0;
+    ensure_parent_dir(o->db);
+    if (db_migrate(o->db, &applied) != DB_OK)
+        return 1;
+    printf("%d migration(s) applied to %s\n", applied, o->db);
+    return 0;
+}
+
+static int cmd_serve(const struct options *o)
+{
+    char base[512];
+    bool v6 = strchr(o->host, ':') != NULL;
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL); /* worker threads inherit this */
+    signal(SIGPIPE, SIG_IGN);
+
+    if (view_init() != 0)
+        return 1;
+    static_init();
+    const char *css = static_url("css/hearth.css");
+    json_object_set_new(view_site(), "css", json_string(css ? css : "/static/css/hearth.css"));
+    ensure_parent_dir(o->db);
+    if (db_open(o->db) != DB_OK)
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    struct http_config cfg = {
+        .host = o->host,
+        .port = (uint16_t)o->port,
+        .threads = cpus > 0 ? (unsigned)cpus : 2,
+    };
+    if (http_start(&cfg) != 0) {
+        db_close();
+        return 1;
+    }
+    if (o->base_url != NULL)
+        snprintf(base, sizeof(base), "%s", o->base_url);
+    else
+        snprintf(base, sizeof(base), "http://%s%s%s:%u", v6 ? "[" : "", o->host, v6 ? "]" : "",
+                 http_port());
+    size_t blen = strlen(base);
+    if (blen > 0 && base[blen - 1] == '/')
+        base[blen - 1] = '\0';
+    cfg.base_url = base;
+    if (app_start(&cfg) != 0) {
+        http_stop(0);
+        db_close();
+        return 1;
+    }
+    printf("Hearth is running at %s/ (database %s). Press Ctrl-C to stop.\n", base, o->db);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("received %s; finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    http_stop(SHUTDOWN_GRACE_MS);
+    app_stop();
+    db_close();
+    view_shutdown();
+    log_info("stopped");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("hearth %s\n", HEARTH_VERSION);
+        return 0;
+    }
+    if (sodium_init() < 0)
+        fatal("libsodium cannot start");
+    struct options o;
+    memset(&o, 0, sizeof(o));
+    if (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "migrate") != 0) {
+        fprintf(stderr, "hearth: unknown command '%s'\n\n%s", argv[1], usage);
+        return 2;
+    }
+    if (parse_options(argc, argv, &o) != 0)
+        return 2;
+    if (o.assets != NULL)
+        assets_use_dir(o.assets);
+    app_register_routes();
+    if (!strcmp(argv[1], "migrate"))
+        return cmd_migrate(&o);
+    return cmd_serve(&o);
+}

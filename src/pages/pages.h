@@ -1,0 +1,12 @@
+/* pages.h: public pages that belong to no practice: the landing page and the
+ * health check. */
+#ifndef HEARTH_PAGES_H
+#define HEARTH_PAGES_H
+#include <stddef.h>
+
+#include "http/route.h"
+
+extern const struct route pages_routes[];
+extern const size_t pages_nroutes;
+
+#endif

@@ -1,0 +1,96 @@
+/* view.c: loads templates once, renders pages inside templates/layout.html.
+ * A template's name is its path under templates/ without ".html". */
+#include "view/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/assets.h"
+#include "core/util.h"
+#include "view/template.h"
+
+static struct tpl_set *templates;
+static json_t *site; /* the site globals */
+static json_t *root; /* {"site": site}, the outermost context */
+
+static int add_template(const char *name, const char *data, size_t size, void *ctx)
+{
+    char *err = ctx;
+    if (!str_ends(name, ".html"))
+        return 0;
+    char short_name[256];
+    size_t skip = strlen("templates/"), n = strlen(name) - skip - strlen(".html");
+    if (n >= sizeof(short_name))
+        return -1;
+    memcpy(short_name, name + skip, n);
+    short_name[n] = '\0';
+    char msg[512];
+    if (tpl_set_add(templates, short_name, data, size, msg, sizeof(msg)) != 0) {
+        snprintf(err, 600, "templates/%s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+int view_init(void)
+{
+    char err[600] = "";
+    templates = tpl_set_new();
+    if (assets_each("templates/", add_template, err) != 0 ||
+        tpl_set_link(templates, err, sizeof(err)) != 0) {
+        fprintf(stderr, "hearth: %s\n", err[0] ? err : "cannot load templates");
+        return -1;
+    }
+    if (tpl_set_get(templates, "layout") == NULL || tpl_set_get(templates, "error") == NULL) {
+        fprintf(stderr, "hearth: templates/layout.html and templates/error.html are required\n");
+        return -1;
+    }
+    site = json_object();
+    json_object_set_new(site, "name", json_string("Hearth"));
+    root = json_object();
+    json_object_set(root, "site", site);
+    return 0;
+}
+
+void view_shutdown(void)
+{
+    tpl_set_free(templates);
+    templates = NULL;
+    json_decref(root);
+    json_decref(site);
+    site = root = NULL;
+}
+
+json_t *view_site(void)
+{
+    return site;
+}
+
+int view_exists(const char *name)
+{
+    return templates != NULL && tpl_set_get(templates, name) != NULL;
+}
+
+int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
+{
+    const struct tpl *page = tpl_set_get(templates, name);
+    const struct tpl *layout = tpl_set_get(templates, "layout");
+    if (page == NULL)
+        return -1;
+    json_t *empty = json_object();
+    json_t *ctx[4] = {root, reqctx ? reqctx : empty, model ? model : empty, NULL};
+    struct buf content;
+    buf_init(&content, VIEW_MAX_PAGE);
+    int rc = tpl_render(page, ctx, 3, &content);
+    if (rc == 0) {
+        json_t *wrap = json_object();
+        json_object_set_new(wrap, "content_html", json_stringn(content.data ? content.data : "",
+                                                               content.len));
+        ctx[3] = wrap;
+        rc = tpl_render(layout, ctx, 4, out);
+        json_decref(wrap);
+    }
+    buf_free(&content);
+    json_decref(empty);
+    return rc;
+}

@@ -1,0 +1,24 @@
+/* view.h: the compiled templates of the running server and the page layout.
+ * Pages are rendered into the layout with three contexts: the site globals,
+ * the request's context (session, CSRF token) and the page's model. */
+#ifndef HEARTH_VIEW_H
+#define HEARTH_VIEW_H
+#include <jansson.h>
+
+#include "core/buf.h"
+
+enum { VIEW_MAX_PAGE = 4 * 1024 * 1024 };
+
+/* Compiles every .html asset under templates/. On any error prints "file:line:
+ * message" to stderr and returns -1: a broken template stops start-up. */
+int view_init(void);
+void view_shutdown(void);
+/* Site-wide values every page sees as {{site.*}}; owned by the view module. */
+json_t *view_site(void);
+/* True when a template of that name exists. */
+int view_exists(const char *name);
+/* Renders template name with model, inside the layout; reqctx (may be NULL)
+ * holds per-request values. Returns 0 or -1 (unknown template, too large). */
+int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out);
+
+#endif
