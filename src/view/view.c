@@ -26,7 +26,8 @@ static int add_template(const char *name, const char *data, size_t size, void *c
     short_name[n] = '\0';
     char msg[512];
     if (tpl_set_add(templates, short_name, data, size, msg, sizeof(msg)) != 0) {
-        snprintf(err, 600, "templates/%s", msg);
+        /* msg is "short:line: ..."; name the file instead */
+        snprintf(err, 600, "%s%s", name, msg + strlen(short_name));
         return -1;
     }
     return 0;

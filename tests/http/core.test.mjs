@@ -1,0 +1,256 @@
+// The core server: pages, JSON twins, errors, headers, static files, health,
+// logging, start-up checks and shutdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { startServer, client, run, root, securityHeaders } from './server.mjs';
+
+let server;
+let get;
+before(async () => {
+  server = await startServer();
+  get = client(server);
+});
+after(async () => {
+  const status = await server.stop();
+  assert.equal(status.code, 0);
+});
+
+function assertSecurityHeaders(res, what) {
+  for (const [name, pattern] of Object.entries(securityHeaders)) {
+    assert.match(res.headers.get(name) || '', pattern, `${what}: ${name}`);
+  }
+}
+
+test('the landing page says what Hearth is and links to sign up and log in', async () => {
+  const res = await get('/');
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/html; charset=utf-8/);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  const html = await res.text();
+  assert.match(html, /<title>Hearth/);
+  assert.match(html, /href="\/signup"/);
+  assert.match(html, /href="\/login"/);
+  assert.match(html, /<link rel="stylesheet" href="\/static\/css\/hearth\.css\?v=[0-9a-f]{8}">/);
+});
+
+test('every page has a JSON twin under /api/v1 with the same model', async () => {
+  const res = await get('/api/v1/');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  const model = await res.json();
+  assert.match(model.title, /^Hearth/);
+  const page = await (await get('/')).text();
+  assert.ok(page.includes(`<title>${model.title}</title>`));
+});
+
+test('health answers ok after a real query', async () => {
+  const res = await get('/healthz');
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), { status: 'ok' });
+});
+
+test('unknown paths answer 404 as a page, or as problem+json under /api', async () => {
+  const page = await get('/no/such/page');
+  assert.equal(page.status, 404);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  assert.match(await page.text(), /Page not found/);
+  const api = await get('/api/v1/no-such-thing');
+  assert.equal(api.status, 404);
+  assert.equal(api.headers.get('content-type'), 'application/problem+json');
+  const problem = await api.json();
+  assert.equal(problem.status, 404);
+  assert.equal(problem.title, 'Page not found');
+  const other = await get('/api/v2/anything');
+  assert.equal(other.status, 404);
+  assert.equal(other.headers.get('content-type'), 'application/problem+json');
+});
+
+test('a wrong method answers 405 with Allow', async () => {
+  const res = await get('/healthz', { method: 'DELETE' });
+  assert.equal(res.status, 405);
+  assert.equal(res.headers.get('allow'), 'GET, HEAD');
+  const api = await get('/api/v1/', { method: 'PUT' });
+  assert.equal(api.status, 405);
+  assert.equal(api.headers.get('content-type'), 'application/problem+json');
+});
+
+test('HEAD answers like GET without a body', async () => {
+  const res = await get('/', { method: 'HEAD' });
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), '');
+});
+
+test('security headers are on pages, JSON, errors, static files and 304s', async () => {
+  const css = await get('/static/css/hearth.css');
+  const etag = css.headers.get('etag');
+  const responses = {
+    page: await get('/'),
+    json: await get('/api/v1/'),
+    health: await get('/healthz'),
+    notFound: await get('/missing'),
+    apiNotFound: await get('/api/v1/missing'),
+    methodNotAllowed: await get('/', { method: 'POST' }),
+    static: css,
+    notModified: await get('/static/css/hearth.css', { headers: { 'if-none-match': etag } }),
+    staticMissing: await get('/static/nope.css'),
+  };
+  for (const [what, res] of Object.entries(responses)) assertSecurityHeaders(res, what);
+});
+
+test('static files have a content type, an ETag, caching and 304 on revalidation', async () => {
+  const res = await get('/static/css/hearth.css');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/css; charset=utf-8');
+  assert.match(res.headers.get('cache-control'), /public, max-age=\d+/);
+  const etag = res.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{16}"$/);
+  const body = await res.text();
+  assert.equal(body, readFileSync(join(root, 'static/css/hearth.css'), 'utf8'));
+  const again = await get('/static/css/hearth.css', { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.headers.get('etag'), etag);
+  assert.equal(await again.text(), '');
+  const changed = await get('/static/css/hearth.css', { headers: { 'if-none-match': '"0000"' } });
+  assert.equal(changed.status, 200);
+  const svg = await get('/static/icons/hearth.svg');
+  assert.equal(svg.headers.get('content-type'), 'image/svg+xml');
+  assert.equal((await get('/static/../Makefile')).status, 404);
+});
+
+test('the access log has method, route pattern, status and duration, never a query', async () => {
+  await get('/?secret=do-not-log-me');
+  await get('/static/css/hearth.css?v=abc');
+  await new Promise((r) => setTimeout(r, 50));
+  const logs = server.logs();
+  assert.match(logs, /info GET \/ 200 \d+\.\d{3}ms/);
+  assert.match(logs, /info GET \/static\/\* 200 /);
+  assert.match(logs, /info GET \(unmatched\) 404 /);
+  assert.doesNotMatch(logs, /do-not-log-me/);
+  assert.doesNotMatch(logs, /v=abc/);
+});
+
+test('1,000 concurrent requests are all answered', async () => {
+  const { Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: 48 });
+  const http = await import('node:http');
+  const one = (path) => new Promise((res, rej) => {
+    http.get(server.url + path, { agent }, (r) => {
+      let body = '';
+      r.on('data', (d) => { body += d; });
+      r.on('end', () => res({ status: r.statusCode, body }));
+    }).on('error', rej);
+  });
+  const paths = ['/', '/healthz', '/api/v1/', '/static/css/hearth.css', '/missing'];
+  const results = await Promise.all(
+    Array.from({ length: 1000 }, (_, i) => one(paths[i % paths.length])),
+  );
+  agent.destroy();
+  const expected = [200, 200, 200, 200, 404];
+  results.forEach((r, i) => assert.equal(r.status, expected[i % paths.length]));
+  assert.equal((await get('/healthz')).status, 200);
+});
+
+test('a burst of connections past the per-address limit leaves the server answering', async () => {
+  const port = Number(new URL(server.url).port);
+  const sockets = await Promise.all(Array.from({ length: 200 }, () => new Promise((res) => {
+    const s = net.connect(port, '127.0.0.1', () => res(s));
+    s.on('error', () => res(s));
+  })));
+  for (const s of sockets) s.destroy();
+  const res = await get('/healthz');
+  assert.equal(res.status, 200);
+});
+
+test('health answers 503 when the database fails', async () => {
+  const own = await startServer();
+  try {
+    const ok = await fetch(own.url + '/healthz');
+    assert.equal(ok.status, 200);
+    const r = spawnSync('sqlite3', [own.db, 'DROP TABLE schema_version;'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const res = await fetch(own.url + '/healthz');
+    assert.equal(res.status, 503);
+    assert.deepEqual(await res.json(), { status: 'unavailable' });
+  } finally {
+    assert.equal((await own.stop()).code, 0);
+  }
+});
+
+test('--version and --help print and exit 0', () => {
+  const v = run(['--version']);
+  assert.equal(v.status, 0);
+  assert.match(v.stdout, /^hearth \S+/);
+  const h = run(['--help']);
+  assert.equal(h.status, 0);
+  for (const flag of ['--listen', '--db', '--base-url', '--assets', 'HEARTH_LISTEN', 'HEARTH_DB',
+    'HEARTH_BASE_URL', 'HEARTH_ASSETS']) assert.ok(h.stdout.includes(flag), flag);
+  assert.equal(run(['frobnicate']).status, 2);
+});
+
+test('migrate applies migrations once and records them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-migrate-'));
+  try {
+    const db = join(dir, 'sub', 'h.db');
+    const first = run(['migrate', '--db', db]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^[1-9]\d* migration\(s\) applied/);
+    const second = run(['migrate'], { env: { ...process.env, HEARTH_DB: db } });
+    assert.equal(second.status, 0);
+    assert.match(second.stdout, /^0 migration\(s\) applied/);
+    const tables = spawnSync('sqlite3', [db, 'SELECT count(*) FROM schema_version; PRAGMA journal_mode;'],
+      { encoding: 'utf8' }).stdout.trim().split('\n');
+    assert.ok(Number(tables[0]) >= 1);
+    assert.equal(tables[1], 'wal');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a broken template stops start-up with its file and line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-assets-'));
+  try {
+    for (const sub of ['templates', 'static', 'content', 'migrations']) {
+      cpSync(join(root, sub), join(dir, sub), { recursive: true });
+    }
+    writeFileSync(join(dir, 'templates/landing.html'), '<h1>ok</h1>\n<p>{{#open}}never closed</p>\n');
+    const r = run(['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'h.db'), '--assets', dir],
+      { timeout: 10000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /templates\/landing\.html:2: section 'open' is never closed/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--assets serves templates and static files from disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-assets-'));
+  for (const sub of ['templates', 'static', 'content', 'migrations']) {
+    cpSync(join(root, sub), join(dir, sub), { recursive: true });
+  }
+  writeFileSync(join(dir, 'static/css/hearth.css'), 'body { color: teal }\n');
+  writeFileSync(join(dir, 'templates/landing.html'), '<p>Edited on disk</p>\n');
+  const own = await startServer({ env: { HEARTH_ASSETS: dir } });
+  try {
+    assert.match(await (await fetch(own.url + '/')).text(), /Edited on disk/);
+    assert.equal(await (await fetch(own.url + '/static/css/hearth.css')).text(), 'body { color: teal }\n');
+  } finally {
+    await own.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SIGTERM stops taking connections and exits 0 promptly', async () => {
+  const own = await startServer();
+  const t0 = Date.now();
+  own.proc.kill('SIGTERM');
+  const status = await own.exited;
+  assert.equal(status.code, 0);
+  assert.ok(Date.now() - t0 < 5000);
+  await assert.rejects(fetch(own.url + '/healthz'));
+  await own.stop();
+});

@@ -1,0 +1,70 @@
+// Starts the real Hearth binary on a free loopback port with a fresh database,
+// for one test suite. The binary is the sanitizer build unless HEARTH_BIN says
+// otherwise.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const bin = resolve(root, process.env.HEARTH_BIN || 'build/san/hearth');
+
+export function run(args, options = {}) {
+  return spawnSync(bin, args, { encoding: 'utf8', cwd: root, ...options });
+}
+
+export async function startServer({ args = [], env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-test-'));
+  const db = join(dir, 'hearth.db');
+  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
+  const url = await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 10000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/running at (http:\/\/[^\s]+?)\/? /);
+      if (m) { clearTimeout(timer); res(m[1]); }
+    });
+    proc.on('exit', () => { clearTimeout(timer); rej(new Error(`server exited:\n${stderr}`)); });
+  });
+  const server = {
+    url,
+    db,
+    dir,
+    proc,
+    exited,
+    logs: () => stderr,
+    // Stops with SIGTERM; resolves to the exit status. Fails the caller when
+    // the sanitizers reported anything.
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const status = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      if (/Sanitizer|runtime error:/.test(stderr)) {
+        throw new Error(`sanitizer report:\n${stderr}`);
+      }
+      return status;
+    },
+  };
+  return server;
+}
+
+// fetch that never follows redirects, relative to the server's URL.
+export function client(server) {
+  return (path, init = {}) => fetch(server.url + path, { redirect: 'manual', ...init });
+}
+
+// The security headers every response carries.
+export const securityHeaders = {
+  'content-security-policy': /default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/,
+  'x-content-type-options': /^nosniff$/,
+  'referrer-policy': /^no-referrer$/,
+  'x-frame-options': /^DENY$/,
+};
