@@ -18,10 +18,13 @@ libs=(
   "libsodium:libsodium-dev"
   "jansson:libjansson-dev"
   "sqlite3:libsqlite3-dev"
+  "libical:libical-dev"
+  "libqrencode:libqrencode-dev"
 )
-# header -> Debian package, for libraries that ship no pkg-config file
-headers=(
-  "zxcvbn.h:libzxcvbn-dev"
+# file -> Debian package, for what ships no pkg-config file
+files=(
+  "/usr/include/zxcvbn.h:libzxcvbn-dev"
+  "/usr/share/zoneinfo/Europe/Paris:tzdata"
 )
 # command -> Debian package
 tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
@@ -35,8 +38,8 @@ missing=()
 for entry in "${libs[@]}"; do
   pkg-config --exists "${entry%%:*}" 2>/dev/null || missing+=("${entry##*:}")
 done
-for entry in "${headers[@]}"; do
-  [ -f "/usr/include/${entry%%:*}" ] || missing+=("${entry##*:}")
+for entry in "${files[@]}"; do
+  [ -f "${entry%%:*}" ] || missing+=("${entry##*:}")
 done
 for entry in "${tools[@]}"; do
   command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry##*:}")

@@ -1,14 +1,21 @@
 /* app.h: wires Hearth's modules into the server: their routes, and what they
- * set up once the server's base URL is known. */
+ * set up once the database is open and the base URL known. */
 #ifndef HEARTH_APP_H
 #define HEARTH_APP_H
+#include <stdint.h>
 
-#include "http/http.h"
+struct app_config {
+    const char *base_url; /* without a trailing slash */
+    unsigned threads;
+    int64_t session_idle_ms, session_absolute_ms;
+};
 
 /* Registers every module's route table with the router. */
 void app_register_routes(void);
-/* Runs after the database is open and the server listens. Returns 0 or -1. */
-int app_start(const struct http_config *cfg);
+/* Prints every route as JSON (hearth routes), for tests that walk them all. */
+void app_print_routes(void);
+/* Runs after the database is open, before the server listens. 0 or -1. */
+int app_start(const struct app_config *cfg);
 /* Releases what app_start set up. */
 void app_stop(void);
 

@@ -32,6 +32,7 @@ static const char usage[] =
     "Commands:\n"
     "  serve          run the web server (applies pending migrations first)\n"
     "  migrate        apply pending database migrations and exit\n"
+    "  routes         print every route as JSON\n"
     "  --version      print the version\n"
     "  --help         print this help\n"
     "\n"
@@ -41,7 +42,12 @@ static const char usage[] =
     "  --base-url URL      public URL of the site   HEARTH_BASE_URL (http://LISTEN)\n"
     "  --assets DIR        serve templates, static files and content from DIR\n"
     "                      instead of the copies built into the binary\n"
-    "                                               HEARTH_ASSETS\n";
+    "                                               HEARTH_ASSETS\n"
+    "  --session-idle TIME a session unused this long ends\n"
+    "                                               HEARTH_SESSION_IDLE (30d)\n"
+    "  --session-max TIME  a session ends this long after login\n"
+    "                                               HEARTH_SESSION_MAX  (90d)\n"
+    "                      TIME is a number with s, m, h or d: 45m, 12h, 30d\n";
 
 struct options {
     char host[64];
@@ -49,7 +55,24 @@ struct options {
     const char *db;
     const char *base_url;
     const char *assets;
+    int64_t idle_ms, absolute_ms;
 };
+
+/* Parses "30d", "12h", "45m" or "10s" into milliseconds; -1 when malformed. */
+static int64_t parse_duration(const char *s)
+{
+    size_t n = strlen(s);
+    int64_t v;
+    if (n < 2 || parse_int64(s, n - 1, &v) != 0 || v <= 0 || v > 100000)
+        return -1;
+    switch (s[n - 1]) {
+    case 's': return v * 1000;
+    case 'm': return v * 60 * 1000;
+    case 'h': return v * 3600 * 1000;
+    case 'd': return v * 24 * 3600 * 1000;
+    default: return -1;
+    }
+}
 
 static int parse_listen(const char *s, struct options *o)
 {
@@ -81,8 +104,12 @@ static int parse_options(int argc, char **argv, struct options *o)
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, 'l'},  {"db", required_argument, NULL, 'd'},
         {"base-url", required_argument, NULL, 'b'}, {"assets", required_argument, NULL, 'a'},
+        {"session-idle", required_argument, NULL, 'i'},
+        {"session-max", required_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
+    const char *idle = env_or("HEARTH_SESSION_IDLE", "30d");
+    const char *absolute = env_or("HEARTH_SESSION_MAX", "90d");
     const char *listen = env_or("HEARTH_LISTEN", "127.0.0.1:8080");
     o->db = env_or("HEARTH_DB", "var/hearth.db");
     o->base_url = env_or("HEARTH_BASE_URL", NULL);
@@ -95,6 +122,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'd': o->db = optarg; break;
         case 'b': o->base_url = optarg; break;
         case 'a': o->assets = optarg; break;
+        case 'i': idle = optarg; break;
+        case 'x': absolute = optarg; break;
         default: fputs(usage, stderr); return -1;
         }
     }
@@ -104,6 +133,12 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (parse_listen(listen, o) != 0) {
         fprintf(stderr, "hearth: --listen wants ADDRESS:PORT, such as 127.0.0.1:8080\n");
+        return -1;
+    }
+    o->idle_ms = parse_duration(idle);
+    o->absolute_ms = parse_duration(absolute);
+    if (o->idle_ms < 0 || o->absolute_ms < 0) {
+        fprintf(stderr, "hearth: session lifetimes are written like 45m, 12h or 30d\n");
         return -1;
     }
     if (o->base_url != NULL && !str_starts(o->base_url, "http://") &&
@@ -156,6 +191,8 @@ static int cmd_serve(const struct options *o)
     static_init();
     const char *css = static_url("css/hearth.css");
     json_object_set_new(view_site(), "css", json_string(css ? css : "/static/css/hearth.css"));
+    const char *js = static_url("js/hearth.js");
+    json_object_set_new(view_site(), "js", json_string(js ? js : "/static/js/hearth.js"));
     ensure_parent_dir(o->db);
     if (db_open(o->db) != DB_OK)
         return 1;
@@ -165,7 +202,7 @@ static int cmd_serve(const struct options *o)
         .port = (uint16_t)o->port,
         .threads = cpus > 0 ? (unsigned)cpus : 2,
     };
-    if (http_start(&cfg) != 0) {
+    if (http_listen(&cfg) != 0) {
         db_close();
         return 1;
     }
@@ -177,9 +214,15 @@ static int cmd_serve(const struct options *o)
     size_t blen = strlen(base);
     if (blen > 0 && base[blen - 1] == '/')
         base[blen - 1] = '\0';
-    cfg.base_url = base;
-    if (app_start(&cfg) != 0) {
+    struct app_config app = {
+        .base_url = base,
+        .threads = cfg.threads,
+        .session_idle_ms = o->idle_ms,
+        .session_absolute_ms = o->absolute_ms,
+    };
+    if (app_start(&app) != 0 || http_start() != 0) {
         http_stop(0);
+        app_stop();
         db_close();
         return 1;
     }
@@ -212,6 +255,11 @@ int main(int argc, char **argv)
         fatal("libsodium cannot start");
     struct options o;
     memset(&o, 0, sizeof(o));
+    if (!strcmp(argv[1], "routes")) {
+        app_register_routes();
+        app_print_routes();
+        return 0;
+    }
     if (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "migrate") != 0) {
         fprintf(stderr, "hearth: unknown command '%s'\n\n%s", argv[1], usage);
         return 2;

@@ -11,7 +11,6 @@
 struct http_config {
     const char *host; /* a numeric IPv4 or IPv6 address */
     uint16_t port;
-    const char *base_url;
     unsigned threads;
 };
 
@@ -25,8 +24,11 @@ void http_add_guard(http_guard_fn fn);
 typedef void (*http_context_fn)(struct req *req, json_t *ctx);
 void http_set_context(http_context_fn fn);
 
-/* Starts listening. Returns 0, or -1 with a message on stderr. */
-int http_start(const struct http_config *cfg);
+/* Binds and listens (port 0 picks a free one). Returns 0, or -1 with a
+ * message on stderr. */
+int http_listen(const struct http_config *cfg);
+/* Starts answering on the socket http_listen opened. Returns 0 or -1. */
+int http_start(void);
 /* Stops taking connections, waits up to grace_ms for requests in flight to
  * finish, then stops the server. */
 void http_stop(int grace_ms);

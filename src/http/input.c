@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/id.h"
 #include "core/utf8.h"
 #include "core/util.h"
@@ -53,6 +54,11 @@ static void mark_bad_utf8(json_t *raw, const char *name)
 void input_add_pair(const struct route *r, json_t *raw, const char *name, size_t nlen,
                     const char *value, size_t vlen)
 {
+    if (nlen == 4 && memcmp(name, "csrf", 4) == 0 && value != NULL && vlen < 128 &&
+        json_object_get(raw, "\x01csrf") == NULL) {
+        json_object_set_new(raw, "\x01csrf", json_stringn(value, vlen));
+        return;
+    }
     const struct field *f = find_field(r, name, nlen);
     if (f == NULL)
         return;
@@ -385,6 +391,9 @@ static json_t *check_value(struct req *req, const struct field *f, json_t *v)
 void input_validate(const struct route *r, struct req *req, json_t *raw)
 {
     json_t *bad_utf8 = json_object_get(raw, "\x01utf8");
+    const char *csrf = json_string_value(json_object_get(raw, "\x01csrf"));
+    if (csrf != NULL && req->arena != NULL)
+        req->csrf_field = arena_strdup(req->arena, csrf);
     for (size_t i = 0; i < ROUTE_MAX_FIELDS && r->fields[i].name != NULL; i++) {
         const struct field *f = &r->fields[i];
         json_t *v = json_object_get(raw, f->name);

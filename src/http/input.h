@@ -7,8 +7,9 @@
 
 #include "http/route.h"
 
-/* Records one raw name=value pair (value bytes as received). Undeclared names
- * are ignored; repeated names collect for FIELD_CHOICES and keep the first
+/* Records one raw name=value pair (value bytes as received). The CSRF token
+ * field "csrf" is kept for req->csrf_field; other undeclared names are
+ * ignored; repeated names collect for FIELD_CHOICES and keep the first
  * value otherwise. raw is a JSON object owned by the caller. */
 void input_add_pair(const struct route *r, json_t *raw, const char *name, size_t nlen,
                     const char *value, size_t vlen);

@@ -70,7 +70,12 @@ struct req {
     json_t *errors;   /* field -> message; non-empty means 422 */
     const char *client_ip;
     void *conn; /* the libmicrohttpd connection */
-    void *session; /* set by the accounts module */
+    const char *csrf_field; /* the "csrf" form field as sent, or NULL */
+    /* Set by the session guard (auth/session.c); 0 / NULL when absent. */
+    int64_t user_id, couple_id, session_id;
+    json_t *user;           /* the user's row; released with the request */
+    const char *csrf_token; /* what forms must send back */
+    bool bearer;            /* authenticated by an Authorization header */
 };
 
 struct header {

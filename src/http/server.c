@@ -207,7 +207,7 @@ static enum MHD_Result send_error(struct ctx *cx, int status, const char *detail
     json_object_set_new(doc, "status", json_integer(status));
     if (*detail)
         json_object_set_new(doc, "detail", json_string(detail));
-    if (status == 422 && json_object_size(cx->req.errors) > 0)
+    if (json_object_size(cx->req.errors) > 0)
         json_object_set(doc, "errors", cx->req.errors);
     if (cx->req.api) {
         char *body = json_dumps(doc, JSON_COMPACT);
@@ -266,22 +266,24 @@ static enum MHD_Result send_page(struct ctx *cx, int status, const char *view)
     return send_body(cx, status, "text/html; charset=utf-8", body, len);
 }
 
-/* A form that failed validation: the page again, with errors and input. */
+/* A form that failed validation: the page again, with errors and input,
+ * answered with res->status when the handler chose one (401, 429), else 422. */
 static enum MHD_Result send_invalid(struct ctx *cx)
 {
     struct req *req = &cx->req;
     struct res *res = &cx->res;
+    int status = res->status >= 400 ? res->status : 422;
     if (req->api)
-        return send_error(cx, 422, "Some fields need attention.");
+        return send_error(cx, status, res->detail ? res->detail : "Some fields need attention.");
     const char *view = res->view ? res->view : req->route->view;
     if (req->route->form != NULL && req->route->form(req, res) < 0)
         return send_error(cx, 500, NULL);
     if (view == NULL)
-        return send_error(cx, 422, "Some fields need attention.");
+        return send_error(cx, status, "Some fields need attention.");
     json_t *model = res_model(res);
     json_object_set(model, "errors", req->errors);
     json_object_set(model, "input", req->typed);
-    return send_page(cx, 422, view);
+    return send_page(cx, status, view);
 }
 
 static enum MHD_Result send_static(struct ctx *cx, const char *path)
@@ -442,7 +444,7 @@ static enum MHD_Result finish(struct ctx *cx)
         return send_error(cx, 500, NULL);
     if (json_object_size(req->errors) > 0)
         return send_invalid(cx);
-    if (res->status >= 400 && res->model == NULL)
+    if (res->status >= 400 && (res->model == NULL || (req->api && req->route->view != NULL)))
         return send_error(cx, res->status, res->detail);
     if (res->body != NULL) {
         char *body = res->body;
@@ -532,6 +534,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     json_decref(cx->req.input);
     json_decref(cx->req.typed);
     json_decref(cx->req.errors);
+    json_decref(cx->req.user);
     json_decref(cx->res.model);
     free(cx->res.body);
     arena_free(cx->req.arena);
@@ -548,51 +551,79 @@ static void on_mhd_error(void *cls, const char *fmt, va_list ap)
     log_error("http: %s", msg);
 }
 
-int http_start(const struct http_config *cfg)
+static int listen_fd = -1;
+static uint16_t bound_port;
+static unsigned pool_size;
+
+int http_listen(const struct http_config *cfg)
 {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof(ss));
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+    socklen_t len;
     if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
         v4->sin_family = AF_INET;
         v4->sin_port = htons(cfg->port);
+        len = sizeof(*v4);
     } else if (inet_pton(AF_INET6, cfg->host, &v6->sin6_addr) == 1) {
         v6->sin6_family = AF_INET6;
         v6->sin6_port = htons(cfg->port);
-        flags |= MHD_USE_IPv6;
+        len = sizeof(*v6);
     } else {
         fprintf(stderr, "hearth: --listen needs a numeric address such as 127.0.0.1:8080\n");
         return -1;
     }
-    daemon_handle = MHD_start_daemon(
-        flags, cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
-        NULL, MHD_OPTION_SOCK_ADDR, &ss,
-        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_END);
-    if (daemon_handle == NULL) {
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+        bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 1024) != 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
         fprintf(stderr, "hearth: cannot listen on %s:%u (in use, or not an address here)\n",
                 cfg->host, cfg->port);
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
+    bound_port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
+    listen_fd = fd;
+    pool_size = cfg->threads;
     return 0;
 }
 
 uint16_t http_port(void)
 {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_handle, MHD_DAEMON_INFO_BIND_PORT);
-    return info ? info->port : 0;
+    return bound_port;
+}
+
+int http_start(void)
+{
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    daemon_handle = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+        MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+    if (daemon_handle == NULL) {
+        fprintf(stderr, "hearth: the HTTP server could not start\n");
+        close(listen_fd);
+        listen_fd = -1;
+        return -1;
+    }
+    return 0;
 }
 
 void http_stop(int grace_ms)
 {
-    if (daemon_handle == NULL)
+    if (daemon_handle == NULL) {
+        if (listen_fd >= 0)
+            close(listen_fd);
+        listen_fd = -1;
         return;
+    }
     MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
@@ -603,4 +634,5 @@ void http_stop(int grace_ms)
     }
     MHD_stop_daemon(daemon_handle);
     daemon_handle = NULL;
+    listen_fd = -1;
 }

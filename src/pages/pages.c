@@ -5,11 +5,16 @@
 #include "http/http.h"
 #include "store/db.h"
 
+/* Where quick exit goes: an everyday page that says nothing about Hearth. */
+static const char QUICK_EXIT_URL[] = "https://www.wikipedia.org/";
+
 /* The landing page: what Hearth is, for a couple deciding whether to try it. */
 static int landing(struct req *req, struct res *res)
 {
     (void)req;
-    json_object_set_new(res_model(res), "title", json_string("Hearth: grow closer, a little every day"));
+    json_t *m = res_model(res);
+    json_object_set_new(m, "title", json_string("Hearth: grow closer, a little every day"));
+    json_object_set(m, "deleted", json_object_get(req->input, "deleted"));
     return 0;
 }
 
@@ -28,8 +33,21 @@ static int health(struct req *req, struct res *res)
     return 0;
 }
 
+/* Safety: what the partner can and cannot see, how to leave, quick exit. */
+static int safety(struct req *req, struct res *res)
+{
+    json_t *m = res_model(res);
+    json_object_set_new(m, "title", json_string("Safety and privacy"));
+    json_object_set_new(m, "signed_in", json_boolean(req->user_id != 0));
+    json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
+    json_object_set_new(m, "quick_exit_url", json_string(QUICK_EXIT_URL));
+    return 0;
+}
+
 const struct route pages_routes[] = {
-    {.method = "GET", .pattern = "/", .handler = landing, .view = "landing"},
+    {.method = "GET", .pattern = "/", .handler = landing, .view = "landing",
+     .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
     {.method = "GET", .pattern = "/healthz", .handler = health},
+    {.method = "GET", .pattern = "/safety", .handler = safety, .view = "safety"},
 };
 const size_t pages_nroutes = ARRAY_LEN(pages_routes);

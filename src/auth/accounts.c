@@ -1,0 +1,510 @@
+/* accounts.c: everything a person does with their own account. Pairing and
+ * leaving live in pairing.c; sessions and CSRF in session.c. */
+#include "auth/accounts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/pairing.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "core/tz.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "store/db.h"
+
+enum { MAX_EXPORTERS = 16, FORM_BODY = 16 * 1024, SESSIONS_SHOWN = 100 };
+
+static struct throttle *per_account_address, *per_address, *per_device;
+static struct {
+    const char *key;
+    export_fn fn;
+} exporters[MAX_EXPORTERS];
+static int nexporters;
+
+void accounts_add_export(const char *key, export_fn fn)
+{
+    if (nexporters == MAX_EXPORTERS)
+        fatal("too many exporters");
+    exporters[nexporters].key = key;
+    exporters[nexporters].fn = fn;
+    nexporters++;
+}
+
+int accounts_init(void)
+{
+    per_account_address = throttle_new(LOGIN_FAILS_PER_ACCOUNT_ADDRESS, LOGIN_WINDOW_MS);
+    per_address = throttle_new(LOGIN_FAILS_PER_ADDRESS, LOGIN_WINDOW_MS);
+    per_device = throttle_new(LOGIN_FAILS_PER_DEVICE, LOGIN_WINDOW_MS);
+    return 0;
+}
+
+void accounts_shutdown(void)
+{
+    throttle_free(per_account_address);
+    throttle_free(per_address);
+    throttle_free(per_device);
+}
+
+static void set_title(struct res *res, const char *title)
+{
+    json_object_set_new(res_model(res), "title", json_string(title));
+}
+
+/* Where a successful log-in goes: a safe local "next", else /us or /pair. */
+static const char *landing_for(struct req *req, const char *next)
+{
+    if (next != NULL && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
+        strpbrk(next, "\r\n") == NULL)
+        return next;
+    return req->couple_id != 0 ? "/us" : "/pair";
+}
+
+/* The signed-in person as the API shows them. */
+static json_t *me_json(struct req *req)
+{
+    json_t *me = json_object();
+    json_object_set(me, "id", json_object_get(req->user, "id"));
+    json_object_set(me, "name", json_object_get(req->user, "name"));
+    json_object_set(me, "email", json_object_get(req->user, "email"));
+    json_object_set(me, "time_zone", json_object_get(req->user, "time_zone"));
+    json_object_set_new(me, "paired", json_boolean(req->couple_id != 0));
+    return me;
+}
+
+int accounts_check_password(int64_t user_id, const char *password)
+{
+    json_t *row;
+    if (db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i", user_id) != DB_OK)
+        return 0;
+    int ok = password_verify(json_string_value(json_object_get(row, "password_hash")), password);
+    json_decref(row);
+    return ok;
+}
+
+/* ---- sign up ---- */
+
+static int signup_page(struct req *req, struct res *res)
+{
+    (void)req;
+    set_title(res, "Sign up");
+    return 0;
+}
+
+static int signup(struct req *req, struct res *res)
+{
+    const char *name = req_str(req, "name"), *email = req_str(req, "email");
+    const char *password = req_str(req, "password"), *tz = req_str(req, "time_zone");
+    const char *weak = password_check(password, name, email);
+    if (weak != NULL) {
+        req_error(req, "password", weak);
+        return 0;
+    }
+    char hash[PASSWORD_HASH_MAX];
+    if (password_hash(password, hash) != 0)
+        return -1;
+    int64_t id = id_new();
+    int rc = db_exec("INSERT INTO users (id, email, name, password_hash, time_zone, created_at)"
+                     " VALUES ($1, $2, $3, $4, $5, $6)",
+                     "issssi", id, email, name, hash, tz_valid(tz) ? tz : "UTC", clock_now_ms());
+    if (rc == DB_CONFLICT) {
+        req_error(req, "email", "An account with this email already exists. Log in instead?");
+        return 0;
+    }
+    if (rc < 0)
+        return -1;
+    const char *token = session_start(req, res, id);
+    if (token == NULL)
+        return -1;
+    res->status = req->api ? 201 : 0;
+    json_t *m = res_model(res);
+    json_object_set_new(m, "user", me_json(req));
+    if (req->api)
+        json_object_set_new(m, "token", json_string(token));
+    res_redirect(res, "/pair");
+    return 0;
+}
+
+/* ---- log in and out ---- */
+
+static int login_page(struct req *req, struct res *res)
+{
+    set_title(res, "Log in");
+    const char *next = req_str(req, "next");
+    if (next != NULL)
+        json_object_set_new(res_model(res), "next", json_string(next));
+    return 0;
+}
+
+static void refuse_login(struct req *req, struct res *res, int status, const char *message)
+{
+    res->status = status;
+    res->detail = message;
+    login_page(req, res);
+    req_error(req, "email", message);
+}
+
+static int login(struct req *req, struct res *res)
+{
+    const char *email = req_str(req, "email"), *password = req_str(req, "password");
+    int64_t now = clock_now_ms();
+    json_t *user = NULL;
+    int rc = db_row(&user, "SELECT id, password_hash FROM users WHERE email = $1", "s", email);
+    if (rc != DB_OK && rc != DB_NOT_FOUND)
+        return -1;
+    int64_t uid = 0;
+    if (user != NULL) {
+        const char *s = json_string_value(json_object_get(user, "id"));
+        id_parse(s, strlen(s), &uid);
+    }
+    /* A browser that logged in to this account before is throttled on its
+     * own, so failures from elsewhere (even the same address) never hold it
+     * back. Everyone else: per account and address, and per address. */
+    const char *device = NULL;
+    bool known = uid != 0 && session_device(req, uid, &device);
+    char k1[300], k2[80];
+    if (known) {
+        snprintf(k1, sizeof(k1), "device:%s", device);
+        k2[0] = '\0';
+    } else {
+        snprintf(k1, sizeof(k1), "account:%s|%s", email, req->client_ip);
+        snprintf(k2, sizeof(k2), "address:%s", req->client_ip);
+    }
+    int wait = throttle_wait(known ? per_device : per_account_address, k1, now);
+    if (wait == 0 && !known)
+        wait = throttle_wait(per_address, k2, now);
+    if (wait > 0) {
+        json_decref(user);
+        char secs[16];
+        snprintf(secs, sizeof(secs), "%d", wait);
+        res_header(req, res, "Retry-After", secs);
+        refuse_login(req, res, 429,
+                     arena_printf(req->arena,
+                                  "Too many attempts. Please wait %d minute%s and try again.",
+                                  (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s"));
+        return 0;
+    }
+    const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
+    bool ok = password_verify(hash, password);
+    if (!ok) {
+        json_decref(user);
+        throttle_fail(known ? per_device : per_account_address, k1, now);
+        if (!known)
+            throttle_fail(per_address, k2, now);
+        refuse_login(req, res, 401, "The email or the password is not right.");
+        return 0;
+    }
+    throttle_clear(known ? per_device : per_account_address, k1);
+    if (password_needs_rehash(hash)) {
+        char fresh[PASSWORD_HASH_MAX];
+        if (password_hash(password, fresh) == 0)
+            db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", uid, fresh);
+    }
+    json_decref(user);
+    const char *token = session_start(req, res, uid);
+    if (token == NULL)
+        return -1;
+    json_t *m = res_model(res);
+    json_object_set_new(m, "user", me_json(req));
+    if (req->api)
+        json_object_set_new(m, "token", json_string(token));
+    res_redirect(res, landing_for(req, req_str(req, "next")));
+    return 0;
+}
+
+static int logout(struct req *req, struct res *res)
+{
+    if (session_end(req, res) != DB_OK)
+        return -1;
+    res_redirect(res, "/");
+    return 0;
+}
+
+/* ---- the account page and settings ---- */
+
+static int account_page(struct req *req, struct res *res)
+{
+    set_title(res, "Your account");
+    json_t *m = res_model(res);
+    json_object_set_new(m, "account", me_json(req));
+    json_t *zones = json_array();
+    const char *mine = json_string_value(json_object_get(req->user, "time_zone"));
+    size_t i;
+    json_t *z;
+    json_array_foreach(tz_names(), i, z) {
+        json_t *o = json_object();
+        json_object_set(o, "name", z);
+        if (mine != NULL && strcmp(mine, json_string_value(z)) == 0)
+            json_object_set_new(o, "selected", json_true());
+        json_array_append_new(zones, o);
+    }
+    json_object_set_new(m, "time_zones", zones);
+    json_t *couple = NULL;
+    if (req->couple_id != 0 && pairing_couple(req, &couple) == DB_OK)
+        json_object_set_new(m, "couple", couple);
+    const char *done = req_str(req, "done");
+    if (done != NULL)
+        json_object_set_new(m, "done", json_string(done));
+    return 0;
+}
+
+static int account_settings(struct req *req, struct res *res)
+{
+    const char *tz = req_str(req, "time_zone");
+    if (!tz_valid(tz)) {
+        req_error(req, "time_zone", "Choose a time zone from the list.");
+        return 0;
+    }
+    int rc = db_exec("UPDATE users SET name = $2, email = $3, time_zone = $4 WHERE id = $1",
+                     "isss", req->user_id, req_str(req, "name"), req_str(req, "email"), tz);
+    if (rc == DB_CONFLICT) {
+        req_error(req, "email", "Another account already uses this email.");
+        return 0;
+    }
+    if (rc < 0 || session_reload_user(req) != DB_OK)
+        return -1;
+    json_object_set_new(res_model(res), "account", me_json(req));
+    res_redirect(res, "/account?done=settings");
+    return 0;
+}
+
+static int change_password(struct req *req, struct res *res)
+{
+    if (!accounts_check_password(req->user_id, req_str(req, "current_password"))) {
+        req_error(req, "current_password", "This is not your current password.");
+        return 0;
+    }
+    const char *fresh = req_str(req, "password");
+    const char *weak = password_check(fresh, json_string_value(json_object_get(req->user, "name")),
+                                      json_string_value(json_object_get(req->user, "email")));
+    if (weak != NULL) {
+        req_error(req, "password", weak);
+        return 0;
+    }
+    char hash[PASSWORD_HASH_MAX];
+    if (password_hash(fresh, hash) != 0 ||
+        db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", req->user_id, hash) < 0)
+        return -1;
+    int ended = session_end_others(req->user_id, req->session_id);
+    if (ended < 0)
+        return -1;
+    json_object_set_new(res_model(res), "sessions_ended", json_integer(ended));
+    res_redirect(res, "/account?done=password");
+    return 0;
+}
+
+static int couple_settings(struct req *req, struct res *res)
+{
+    const char *tz = req_str(req, "couple_time_zone");
+    if (!tz_valid(tz)) {
+        req_error(req, "couple_time_zone", "Choose a time zone from the list.");
+        return 0;
+    }
+    if (db_exec("UPDATE couples SET time_zone = $2 WHERE id = $1", "is", req->couple_id, tz) < 0)
+        return -1;
+    json_object_set_new(res_model(res), "time_zone", json_string(tz));
+    res_redirect(res, "/account?done=time_zone");
+    return 0;
+}
+
+/* ---- export and delete ---- */
+
+static int export_account(int64_t user_id, json_t *out)
+{
+    json_t *row, *rows;
+    if (db_row(&row, "SELECT id, name, email, time_zone, created_at FROM users WHERE id = $1", "i",
+               user_id) != DB_OK)
+        return -1;
+    json_object_set_new(out, "account", row);
+    if (db_query(&rows,
+                 "SELECT couple_id, joined_at, left_at FROM memberships WHERE user_id = $1"
+                 " ORDER BY joined_at LIMIT 1000",
+                 "i", user_id) != DB_OK)
+        return -1;
+    json_object_set_new(out, "couples", rows);
+    if (db_query(&rows,
+                 "SELECT browser, created_at, last_used_at FROM sessions WHERE user_id = $1"
+                 " ORDER BY created_at LIMIT 1000",
+                 "i", user_id) != DB_OK)
+        return -1;
+    json_object_set_new(out, "sessions", rows);
+    return 0;
+}
+
+static int confirm_password(struct req *req)
+{
+    if (accounts_check_password(req->user_id, req_str(req, "password")))
+        return 1;
+    req_error(req, "password", "This is not your password.");
+    return 0;
+}
+
+static int danger_page(struct req *req, struct res *res)
+{
+    set_title(res, "Export or delete your account");
+    json_object_set_new(res_model(res), "paired", json_boolean(req->couple_id != 0));
+    return 0;
+}
+
+static int export_data(struct req *req, struct res *res)
+{
+    if (!confirm_password(req))
+        return 0;
+    json_t *doc = json_object();
+    json_object_set_new(doc, "format", json_string("hearth-export-1"));
+    json_object_set_new(doc, "exported_at", json_integer(clock_now_ms()));
+    int rc = export_account(req->user_id, doc);
+    for (int i = 0; rc == 0 && i < nexporters; i++) {
+        json_t *part = json_object();
+        rc = exporters[i].fn(req->user_id, part);
+        json_object_set_new(doc, exporters[i].key, part);
+    }
+    if (rc != 0) {
+        json_decref(doc);
+        return -1;
+    }
+    if (req->api) {
+        res->model = doc;
+        return 0;
+    }
+    res->body = json_dumps(doc, JSON_INDENT(2));
+    res->body_len = strlen(res->body);
+    res->content_type = "application/json; charset=utf-8";
+    res_header(req, res, "Content-Disposition", "attachment; filename=\"hearth-export.json\"");
+    json_decref(doc);
+    return 0;
+}
+
+static int delete_account(struct req *req, struct res *res)
+{
+    if (!confirm_password(req))
+        return 0;
+    if (req->couple_id != 0 && pairing_leave(req->couple_id) != DB_OK)
+        return -1;
+    if (db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0)
+        return -1;
+    session_end(req, res);
+    res_redirect(res, "/?deleted=1");
+    return 0;
+}
+
+/* ---- sessions ---- */
+
+static int sessions_page(struct req *req, struct res *res)
+{
+    set_title(res, "Where you are logged in");
+    json_t *rows;
+    if (db_query(&rows,
+                 "SELECT id, browser, created_at, last_used_at FROM sessions WHERE user_id = $1"
+                 " ORDER BY last_used_at DESC LIMIT 100",
+                 "i", req->user_id) != DB_OK)
+        return -1;
+    const char *tz = json_string_value(json_object_get(req->user, "time_zone"));
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        char when[32];
+        tz_format(tz, json_integer_value(json_object_get(row, "created_at")), when);
+        json_object_set_new(row, "started", json_string(when));
+        tz_format(tz, json_integer_value(json_object_get(row, "last_used_at")), when);
+        json_object_set_new(row, "last_used", json_string(when));
+        int64_t id = 0;
+        const char *s = json_string_value(json_object_get(row, "id"));
+        id_parse(s, strlen(s), &id);
+        json_object_set_new(row, "current", json_boolean(id == req->session_id));
+    }
+    json_object_set_new(res_model(res), "sessions", rows);
+    return 0;
+}
+
+static int revoke_session(struct req *req, struct res *res)
+{
+    int64_t id = 0;
+    const char *s = json_string_value(json_object_get(req->params, "id"));
+    id_parse(s, strlen(s), &id);
+    int rc = db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", req->user_id, id);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        res->status = 404;
+        return 0;
+    }
+    if (id == req->session_id) {
+        session_end(req, res);
+        res_redirect(res, "/login");
+        return 0;
+    }
+    res_redirect(res, "/account/sessions");
+    return 0;
+}
+
+static int revoke_all(struct req *req, struct res *res)
+{
+    if (session_end_others(req->user_id, 0) < 0)
+        return -1;
+    session_end(req, res);
+    res_redirect(res, "/login");
+    return 0;
+}
+
+#define F_NAME {.name = "name", .label = "Name", .type = FIELD_STRING, .required = true, \
+                .max = NAME_MAX_CHARS}
+#define F_EMAIL {.name = "email", .label = "Email", .type = FIELD_EMAIL, .required = true, \
+                 .max = EMAIL_MAX_CHARS}
+#define F_PASSWORD(n, l) {.name = n, .label = l, .type = FIELD_SECRET, .required = true, \
+                          .max = 1024}
+#define F_TZ {.name = "time_zone", .label = "Time zone", .type = FIELD_STRING, .max = 64}
+
+const struct route accounts_routes[] = {
+    {.method = "GET", .pattern = "/signup", .handler = signup_page, .view = "signup"},
+    {.method = "POST", .pattern = "/signup", .handler = signup, .view = "signup",
+     .form = signup_page, .body_max = FORM_BODY,
+     .fields = {F_NAME, F_EMAIL,
+                {.name = "password", .label = "Password", .type = FIELD_SECRET, .required = true,
+                 .min = PASSWORD_MIN, .max = PASSWORD_MAX},
+                F_TZ}},
+    {.method = "GET", .pattern = "/login", .handler = login_page, .view = "login",
+     .fields = {{.name = "next", .type = FIELD_STRING, .max = 512}}},
+    {.method = "POST", .pattern = "/login", .handler = login, .view = "login", .form = login_page,
+     .body_max = FORM_BODY,
+     .fields = {F_EMAIL, F_PASSWORD("password", "Password"),
+                {.name = "next", .type = FIELD_STRING, .max = 512}}},
+    {.method = "POST", .pattern = "/logout", .handler = logout, .auth = AUTH_USER,
+     .body_max = FORM_BODY},
+    {.method = "GET", .pattern = "/account", .handler = account_page, .view = "account",
+     .auth = AUTH_USER,
+     .fields = {{.name = "done", .type = FIELD_CHOICE,
+                 .choices = (const char *const[]){"settings", "password", "time_zone", NULL}}}},
+    {.method = "POST", .pattern = "/account/settings", .handler = account_settings,
+     .view = "account", .form = account_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+     .fields = {F_NAME, F_EMAIL, {.name = "time_zone", .label = "Time zone", .type = FIELD_STRING,
+                                  .required = true, .max = 64}}},
+    {.method = "POST", .pattern = "/account/password", .handler = change_password,
+     .view = "account", .form = account_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+     .fields = {F_PASSWORD("current_password", "Current password"),
+                {.name = "password", .label = "New password", .type = FIELD_SECRET,
+                 .required = true, .min = PASSWORD_MIN, .max = PASSWORD_MAX}}},
+    {.method = "POST", .pattern = "/couple/settings", .handler = couple_settings,
+     .view = "account", .form = account_page, .auth = AUTH_COUPLE, .body_max = FORM_BODY,
+     .fields = {{.name = "couple_time_zone", .label = "Time zone", .type = FIELD_STRING,
+                 .required = true, .max = 64}}},
+    {.method = "GET", .pattern = "/account/data", .handler = danger_page, .view = "account-data",
+     .auth = AUTH_USER},
+    {.method = "POST", .pattern = "/account/export", .handler = export_data,
+     .view = "account-data", .form = danger_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+     .fields = {F_PASSWORD("password", "Password")}},
+    {.method = "POST", .pattern = "/account/delete", .handler = delete_account,
+     .view = "account-data", .form = danger_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+     .fields = {F_PASSWORD("password", "Password")}},
+    {.method = "GET", .pattern = "/account/sessions", .handler = sessions_page,
+     .view = "sessions", .auth = AUTH_USER},
+    {.method = "POST", .pattern = "/account/sessions/{id:id}/revoke", .handler = revoke_session,
+     .auth = AUTH_USER, .body_max = FORM_BODY},
+    {.method = "POST", .pattern = "/account/sessions/revoke-all", .handler = revoke_all,
+     .auth = AUTH_USER, .body_max = FORM_BODY},
+};
+const size_t accounts_nroutes = ARRAY_LEN(accounts_routes);

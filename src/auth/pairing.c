@@ -1,0 +1,314 @@
+/* pairing.c: a person makes an invite (a code, a link and a QR code), the
+ * partner joins with it, and the two share a couple until either leaves.
+ * Leaving is one-sided and silent: no message, no notification. */
+#include "auth/pairing.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/accounts.h"
+#include "auth/session.h"
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/tz.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "store/db.h"
+#include "view/qr.h"
+
+enum { FORM_BODY = 8 * 1024 };
+
+/* No 0/O, 1/I/L: codes are read aloud and typed from another screen. */
+static const char CODE_ALPHABET[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+static char base[512];
+
+void pairing_init(const char *base_url)
+{
+    snprintf(base, sizeof(base), "%s", base_url);
+}
+
+int pairing_normalise_code(const char *typed, char out[INVITE_CODE_LEN + 1])
+{
+    size_t n = 0;
+    for (const char *p = typed; p && *p; p++) {
+        if (*p == ' ' || *p == '-')
+            continue;
+        char c = (char)toupper((unsigned char)*p);
+        if (n == INVITE_CODE_LEN || strchr(CODE_ALPHABET, c) == NULL || c == '\0')
+            return -1;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n == INVITE_CODE_LEN ? 0 : -1;
+}
+
+static int64_t str_id(json_t *v)
+{
+    int64_t id = 0;
+    const char *s = json_string_value(v);
+    if (s != NULL)
+        id_parse(s, strlen(s), &id);
+    return id;
+}
+
+int pairing_couple(struct req *req, json_t **out)
+{
+    json_t *row;
+    int rc = db_row(&row,
+                    "SELECT c.id, c.time_zone, c.created_at, p.name AS partner_name"
+                    " FROM couples c JOIN users p ON p.couple_id = c.id AND p.id <> $2"
+                    " WHERE c.id = $1",
+                    "ii", req->couple_id, req->user_id);
+    if (rc != DB_OK)
+        return rc;
+    char since[32];
+    tz_format(json_string_value(json_object_get(row, "time_zone")),
+              json_integer_value(json_object_get(row, "created_at")), since);
+    since[strcspn(since, ",")] = '\0';
+    json_object_set_new(row, "since", json_string(since));
+    *out = row;
+    return DB_OK;
+}
+
+int pairing_leave(int64_t couple_id)
+{
+    int64_t now = clock_now_ms();
+    if (db_begin() != DB_OK)
+        return DB_ERROR;
+    if (db_exec("UPDATE couples SET ended_at = $2 WHERE id = $1", "ii", couple_id, now) < 0 ||
+        db_exec("UPDATE memberships SET left_at = $2 WHERE couple_id = $1 AND left_at IS NULL",
+                "ii", couple_id, now) < 0 ||
+        db_exec("UPDATE users SET couple_id = NULL WHERE couple_id = $1", "i", couple_id) < 0 ||
+        db_commit() != DB_OK) {
+        db_rollback();
+        return DB_ERROR;
+    }
+    return DB_OK;
+}
+
+/* ---- /pair: make or show an invite ---- */
+
+static void title(struct res *res, const char *t)
+{
+    json_object_set_new(res_model(res), "title", json_string(t));
+}
+
+static int pair_page(struct req *req, struct res *res)
+{
+    if (req->couple_id != 0) {
+        res_redirect(res, "/us");
+        if (!req->api)
+            return 0;
+    }
+    title(res, "Pair with your partner");
+    json_t *m = res_model(res);
+    json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
+    json_object_set(m, "left", json_object_get(req->input, "left"));
+    json_t *inv;
+    int rc = db_row(&inv,
+                    "SELECT code, expires_at FROM invites WHERE user_id = $1 AND used_at IS NULL"
+                    " AND expires_at > $2",
+                    "ii", req->user_id, clock_now_ms());
+    if (rc == DB_ERROR)
+        return -1;
+    if (rc == DB_OK) {
+        const char *code = json_string_value(json_object_get(inv, "code"));
+        char *link = arena_printf(req->arena, "%s/pair/join?code=%s", base, code);
+        char until[32];
+        tz_format(json_string_value(json_object_get(req->user, "time_zone")),
+                  json_integer_value(json_object_get(inv, "expires_at")), until);
+        json_object_set_new(inv, "link", json_string(link));
+        json_object_set_new(inv, "valid_until", json_string(until));
+        char *svg = qr_svg(link, "QR code of the invite link");
+        if (svg != NULL && !req->api)
+            json_object_set_new(inv, "qr_svg_html", json_string(svg));
+        free(svg);
+        json_object_set_new(m, "invite", inv);
+    }
+    return 0;
+}
+
+static int make_invite(struct req *req, struct res *res)
+{
+    if (req->couple_id != 0) {
+        res->status = 409;
+        res->detail = "You are already paired. Leave your couple first to pair with someone else.";
+        return 0;
+    }
+    int64_t now = clock_now_ms();
+    char code[INVITE_CODE_LEN + 1];
+    int rc = DB_CONFLICT;
+    if (db_exec("DELETE FROM invites WHERE user_id = $1 AND used_at IS NULL", "i", req->user_id) < 0)
+        return -1;
+    for (int attempt = 0; attempt < 5 && rc == DB_CONFLICT; attempt++) {
+        for (int i = 0; i < INVITE_CODE_LEN; i++)
+            code[i] = CODE_ALPHABET[randombytes_uniform(sizeof(CODE_ALPHABET) - 1)];
+        code[INVITE_CODE_LEN] = '\0';
+        rc = db_exec("INSERT INTO invites (user_id, code, created_at, expires_at)"
+                     " VALUES ($1, $2, $3, $4)",
+                     "isii", req->user_id, code, now, now + INVITE_VALID_MS);
+    }
+    if (rc < 0)
+        return -1;
+    res->status = req->api ? 201 : 0;
+    json_t *m = res_model(res);
+    json_object_set_new(m, "code", json_string(code));
+    json_object_set_new(m, "link",
+                        json_string(arena_printf(req->arena, "%s/pair/join?code=%s", base, code)));
+    json_object_set_new(m, "expires_at", json_integer(now + INVITE_VALID_MS));
+    res_redirect(res, "/pair");
+    return 0;
+}
+
+/* ---- joining ---- */
+
+static int join_page(struct req *req, struct res *res)
+{
+    title(res, "Join your partner");
+    json_t *m = res_model(res);
+    json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
+    const char *code = req_str(req, "code");
+    if (code != NULL && json_object_get(req->typed, "code") != NULL)
+        json_object_set_new(m, "input", json_pack("{s:s}", "code", code));
+    return 0;
+}
+
+/* Checks the invite inside the transaction; returns a message for the
+ * person, or NULL when the invite may be used. *inviter gets its author. */
+static const char *check_invite(struct req *req, const char *code, int64_t now, int64_t *inviter)
+{
+    json_t *inv;
+    int rc = db_row(&inv,
+                    "SELECT i.user_id, i.expires_at, i.used_at, u.couple_id FROM invites i"
+                    " JOIN users u ON u.id = i.user_id WHERE i.code = $1",
+                    "s", code);
+    if (rc == DB_NOT_FOUND)
+        return "No invite has this code. Check it with your partner.";
+    if (rc != DB_OK)
+        return "";
+    *inviter = str_id(json_object_get(inv, "user_id"));
+    bool used = !json_is_null(json_object_get(inv, "used_at"));
+    bool expired = json_integer_value(json_object_get(inv, "expires_at")) <= now;
+    bool taken = !json_is_null(json_object_get(inv, "couple_id"));
+    json_decref(inv);
+    if (*inviter == req->user_id)
+        return "This is your own code. Send it to your partner, and they join with it.";
+    if (used || taken)
+        return "This code has already been used. Ask your partner for a new one.";
+    if (expired)
+        return "This code has expired (codes last 7 days). Ask your partner for a new one.";
+    return NULL;
+}
+
+static int join(struct req *req, struct res *res)
+{
+    char code[INVITE_CODE_LEN + 1];
+    if (req->couple_id != 0) {
+        req_error(req, "code", "You are already paired. Leave your couple first to join another.");
+        return 0;
+    }
+    if (pairing_normalise_code(req_str(req, "code"), code) != 0) {
+        req_error(req, "code", "A code has 8 letters and digits, like K7PM-2QXD.");
+        return 0;
+    }
+    int64_t now = clock_now_ms(), inviter = 0;
+    if (db_begin() != DB_OK)
+        return -1;
+    const char *problem = check_invite(req, code, now, &inviter);
+    if (problem != NULL) {
+        db_rollback();
+        if (*problem == '\0')
+            return -1;
+        req_error(req, "code", problem);
+        return 0;
+    }
+    int64_t couple = id_new();
+    json_t *tz_row = NULL;
+    int ok = db_row(&tz_row, "SELECT time_zone FROM users WHERE id = $1", "i", inviter) == DB_OK &&
+             db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES ($1, $2, $3)", "isi",
+                     couple, json_string_value(json_object_get(tz_row, "time_zone")), now) >= 0 &&
+             db_exec("UPDATE users SET couple_id = $1 WHERE id IN ($2, $3) AND couple_id IS NULL",
+                     "iii", couple, inviter, req->user_id) == 2 &&
+             db_exec("INSERT INTO memberships (user_id, couple_id, joined_at)"
+                     " VALUES ($1, $3, $4), ($2, $3, $4)",
+                     "iiii", inviter, req->user_id, couple, now) >= 0 &&
+             db_exec("UPDATE invites SET used_at = $2 WHERE code = $1", "si", code, now) >= 0 &&
+             db_exec("DELETE FROM invites WHERE used_at IS NULL AND user_id IN ($1, $2)", "ii",
+                     inviter, req->user_id) >= 0 &&
+             db_commit() == DB_OK;
+    json_decref(tz_row);
+    if (!ok) {
+        db_rollback();
+        return -1;
+    }
+    session_reload_user(req);
+    json_t *c = NULL;
+    if (pairing_couple(req, &c) == DB_OK)
+        json_object_set_new(res_model(res), "couple", c);
+    res_redirect(res, "/us");
+    return 0;
+}
+
+/* ---- leaving ---- */
+
+static int leave_page(struct req *req, struct res *res)
+{
+    title(res, "Leave your couple");
+    json_t *c = NULL;
+    if (pairing_couple(req, &c) == DB_OK)
+        json_object_set_new(res_model(res), "couple", c);
+    return 0;
+}
+
+static int leave(struct req *req, struct res *res)
+{
+    if (!accounts_check_password(req->user_id, req_str(req, "password"))) {
+        req_error(req, "password", "This is not your password.");
+        return 0;
+    }
+    if (pairing_leave(req->couple_id) != DB_OK)
+        return -1;
+    req->couple_id = 0;
+    json_object_set_new(res_model(res), "paired", json_false());
+    res_redirect(res, "/pair?left=1");
+    return 0;
+}
+
+/* ---- home ---- */
+
+static int us_page(struct req *req, struct res *res)
+{
+    json_t *c = NULL;
+    if (pairing_couple(req, &c) != DB_OK)
+        return -1;
+    title(res, "Us");
+    json_t *m = res_model(res);
+    json_object_set(m, "my_name", json_object_get(req->user, "name"));
+    json_object_set_new(m, "couple", c);
+    return 0;
+}
+
+const struct route pairing_routes[] = {
+    {.method = "GET", .pattern = "/pair", .handler = pair_page, .view = "pair", .auth = AUTH_USER,
+     .fields = {{.name = "left", .type = FIELD_BOOL}}},
+    {.method = "POST", .pattern = "/pair/invite", .handler = make_invite, .view = "pair",
+     .form = pair_page, .auth = AUTH_USER, .body_max = FORM_BODY},
+    {.method = "GET", .pattern = "/pair/join", .handler = join_page, .view = "join",
+     .auth = AUTH_USER, .fields = {{.name = "code", .label = "Code", .type = FIELD_STRING,
+                                    .max = 32}}},
+    {.method = "POST", .pattern = "/pair/join", .handler = join, .view = "join", .form = join_page,
+     .auth = AUTH_USER, .body_max = FORM_BODY,
+     .fields = {{.name = "code", .label = "Code", .type = FIELD_STRING, .required = true,
+                 .max = 32}}},
+    {.method = "GET", .pattern = "/couple/leave", .handler = leave_page, .view = "leave",
+     .auth = AUTH_COUPLE},
+    {.method = "POST", .pattern = "/couple/leave", .handler = leave, .view = "leave",
+     .form = leave_page, .auth = AUTH_COUPLE, .body_max = FORM_BODY,
+     .fields = {{.name = "password", .label = "Password", .type = FIELD_SECRET, .required = true,
+                 .max = 1024}}},
+    {.method = "GET", .pattern = "/us", .handler = us_page, .view = "us", .auth = AUTH_COUPLE},
+};
+const size_t pairing_nroutes = ARRAY_LEN(pairing_routes);

@@ -1,0 +1,29 @@
+/* pairing.h: invites, joining a partner, the couple's home, leaving. */
+#ifndef HEARTH_PAIRING_H
+#define HEARTH_PAIRING_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/route.h"
+
+enum {
+    INVITE_CODE_LEN = 8,
+    INVITE_VALID_MS = 7 * 24 * 60 * 60 * 1000,
+};
+
+extern const struct route pairing_routes[];
+extern const size_t pairing_nroutes;
+
+/* Needs the public base URL for invite links. */
+void pairing_init(const char *base_url);
+/* Ends couple_id at once for both partners, telling nobody. */
+int pairing_leave(int64_t couple_id);
+/* The request's couple as the pages show it: since, time zone, partner's
+ * name. *out is new (caller decrefs). */
+int pairing_couple(struct req *req, json_t **out);
+/* Normalises a typed code: upper case, spaces and dashes dropped. Writes
+ * INVITE_CODE_LEN+1 bytes to out; returns 0, or -1 when it cannot be a code. */
+int pairing_normalise_code(const char *typed, char out[INVITE_CODE_LEN + 1]);
+
+#endif

@@ -1,0 +1,366 @@
+/* session.c: the session guard (who is asking), the CSRF guard (did this
+ * form come from us), the per-request template context, and device cookies.
+ * Visitors without a session get a CSRF token in a cookie of its own, so the
+ * log-in and sign-up forms are protected too. */
+#include "auth/session.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "http/http.h"
+#include "store/db.h"
+
+enum {
+    TOKEN_BYTES = 32,
+    TOKEN_TEXT = 44, /* base64url of 32 bytes, without padding, plus NUL */
+    TOUCH_EVERY_MS = 60 * 1000, /* last_used_at is written at most once a minute */
+    DEVICE_MAX_AGE_S = 365 * 24 * 3600,
+};
+
+static struct session_config config;
+static bool secure;
+static char origin[256];
+static char cookie_session[40], cookie_csrf[40], cookie_device[40];
+static unsigned char device_key[crypto_auth_KEYBYTES];
+
+static void random_token(char out[TOKEN_TEXT])
+{
+    unsigned char raw[TOKEN_BYTES];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(out, TOKEN_TEXT, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void token_hash(const char *token, char out[65])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static bool token_shape(const char *t)
+{
+    if (t == NULL || strlen(t) != TOKEN_TEXT - 1)
+        return false;
+    for (const char *p = t; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_'))
+            return false;
+    return true;
+}
+
+static void set_cookie(struct req *req, struct res *res, const char *name, const char *value,
+                       long max_age)
+{
+    char line[512];
+    snprintf(line, sizeof(line), "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld%s", name,
+             value, max_age, secure ? "; Secure" : "");
+    res_header(req, res, "Set-Cookie", line);
+}
+
+/* ---- device cookies: "USERID.NONCE.MAC" ---- */
+
+static void device_mac(const char *payload, char out[65])
+{
+    unsigned char mac[crypto_auth_BYTES];
+    crypto_auth(mac, (const unsigned char *)payload, strlen(payload), device_key);
+    sodium_bin2hex(out, 65, mac, sizeof(mac));
+}
+
+static void device_issue(struct req *req, struct res *res, int64_t user_id)
+{
+    unsigned char nonce[12];
+    char nonce_hex[25], payload[64], mac[65], value[160];
+    randombytes_buf(nonce, sizeof(nonce));
+    sodium_bin2hex(nonce_hex, sizeof(nonce_hex), nonce, sizeof(nonce));
+    snprintf(payload, sizeof(payload), "%lld.%s", (long long)user_id, nonce_hex);
+    device_mac(payload, mac);
+    snprintf(value, sizeof(value), "%s.%s", payload, mac);
+    set_cookie(req, res, cookie_device, value, DEVICE_MAX_AGE_S);
+}
+
+bool session_device(struct req *req, int64_t user_id, const char **device)
+{
+    const char *v = req_cookie(req, cookie_device);
+    if (v == NULL || strlen(v) > 150)
+        return false;
+    const char *last = strrchr(v, '.');
+    if (last == NULL)
+        return false;
+    char payload[128], mac[65];
+    size_t plen = (size_t)(last - v);
+    if (plen >= sizeof(payload))
+        return false;
+    memcpy(payload, v, plen);
+    payload[plen] = '\0';
+    device_mac(payload, mac);
+    if (strlen(last + 1) != 64 || sodium_memcmp(mac, last + 1, 64) != 0)
+        return false;
+    int64_t uid;
+    const char *dot = strchr(payload, '.');
+    if (dot == NULL || parse_int64(payload, (size_t)(dot - payload), &uid) != 0 || uid != user_id)
+        return false;
+    *device = arena_strdup(req->arena, dot + 1);
+    return true;
+}
+
+/* ---- starting and ending sessions ---- */
+
+void session_browser(const char *ua, char out[48])
+{
+    const char *browser = "Unknown browser", *os = "";
+    if (ua != NULL) {
+        browser = strstr(ua, "Edg/")       ? "Edge"
+                  : strstr(ua, "Firefox/") ? "Firefox"
+                  : strstr(ua, "Chrome/")  ? "Chrome"
+                  : strstr(ua, "Safari/")  ? "Safari"
+                  : strstr(ua, "curl/")    ? "curl"
+                                           : "Other browser";
+        os = strstr(ua, "Android")                          ? " on Android"
+             : strstr(ua, "iPhone") || strstr(ua, "iPad")   ? " on iOS"
+             : strstr(ua, "Windows")                        ? " on Windows"
+             : strstr(ua, "Mac OS")                         ? " on macOS"
+             : strstr(ua, "Linux") || strstr(ua, "X11")     ? " on Linux"
+                                                            : "";
+    }
+    snprintf(out, 48, "%s%s", browser, os);
+}
+
+const char *session_start(struct req *req, struct res *res, int64_t user_id)
+{
+    char token[TOKEN_TEXT], hash[65], csrf[TOKEN_TEXT];
+    random_token(token);
+    random_token(csrf);
+    token_hash(token, hash);
+    int64_t now = clock_now_ms();
+    int64_t id = id_new();
+    char browser[48];
+    session_browser(req_header(req, "User-Agent"), browser);
+    if (db_exec("INSERT INTO sessions (user_id, id, token_hash, csrf, browser, created_at,"
+                " last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                "iisssi", user_id, id, hash, csrf, browser, now) < 0)
+        return NULL;
+    set_cookie(req, res, cookie_session, token, (long)(config.absolute_ms / 1000));
+    device_issue(req, res, user_id);
+    req->user_id = user_id;
+    req->session_id = id;
+    req->csrf_token = arena_strdup(req->arena, csrf);
+    session_reload_user(req);
+    return arena_strdup(req->arena, token);
+}
+
+int session_end(struct req *req, struct res *res)
+{
+    if (req->session_id != 0 &&
+        db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", req->user_id,
+                req->session_id) < 0)
+        return DB_ERROR;
+    set_cookie(req, res, cookie_session, "", 0);
+    req->session_id = req->user_id = req->couple_id = 0;
+    return DB_OK;
+}
+
+int session_end_others(int64_t user_id, int64_t keep_id)
+{
+    return db_exec("DELETE FROM sessions WHERE user_id = $1 AND id <> $2", "ii", user_id, keep_id);
+}
+
+int session_reload_user(struct req *req)
+{
+    json_t *row;
+    int rc = db_row(&row,
+                    "SELECT id, name, email, time_zone, couple_id, is_operator, created_at"
+                    " FROM users WHERE id = $1",
+                    "i", req->user_id);
+    if (rc != DB_OK)
+        return rc;
+    json_decref(req->user);
+    req->user = row;
+    int64_t couple = 0;
+    const char *c = json_string_value(json_object_get(row, "couple_id"));
+    if (c != NULL)
+        id_parse(c, strlen(c), &couple);
+    req->couple_id = couple;
+    return DB_OK;
+}
+
+/* ---- guards ---- */
+
+static const char *bearer_token(struct req *req)
+{
+    const char *auth = req_header(req, "Authorization");
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+        return NULL;
+    return auth + 7;
+}
+
+/* Finds the session for token; fills req on success. */
+static int load_session(struct req *req, const char *token)
+{
+    char hash[65];
+    token_hash(token, hash);
+    json_t *row;
+    if (db_row(&row,
+               "SELECT id AS session_id, user_id, csrf, created_at, last_used_at FROM sessions"
+               " WHERE token_hash = $1",
+               "s", hash) != DB_OK)
+        return -1;
+    int64_t now = clock_now_ms();
+    int64_t created = json_integer_value(json_object_get(row, "created_at"));
+    int64_t used = json_integer_value(json_object_get(row, "last_used_at"));
+    const char *sid = json_string_value(json_object_get(row, "session_id"));
+    const char *uid = json_string_value(json_object_get(row, "user_id"));
+    int64_t session_id = 0, user_id = 0;
+    id_parse(sid, strlen(sid), &session_id);
+    id_parse(uid, strlen(uid), &user_id);
+    if (now - used >= config.idle_ms || now - created >= config.absolute_ms) {
+        db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", user_id, session_id);
+        json_decref(row);
+        return -1;
+    }
+    if (now - used >= TOUCH_EVERY_MS)
+        db_exec("UPDATE sessions SET last_used_at = $3 WHERE user_id = $1 AND id = $2", "iii",
+                user_id, session_id, now);
+    req->session_id = session_id;
+    req->user_id = user_id;
+    req->csrf_token = arena_strdup(req->arena, json_string_value(json_object_get(row, "csrf")));
+    json_decref(row);
+    return session_reload_user(req) == DB_OK ? 0 : -1;
+}
+
+static int session_guard(struct req *req, struct res *res)
+{
+    const char *token = bearer_token(req);
+    if (token != NULL)
+        req->bearer = true;
+    else
+        token = req_cookie(req, cookie_session);
+    if (token_shape(token) && load_session(req, token) != 0) {
+        req->session_id = req->user_id = req->couple_id = 0;
+        if (!req->bearer) /* a stale cookie: drop it */
+            set_cookie(req, res, cookie_session, "", 0);
+    }
+    if (req->session_id == 0 && !req->bearer) {
+        const char *csrf = req_cookie(req, cookie_csrf);
+        if (!token_shape(csrf)) {
+            char fresh[TOKEN_TEXT];
+            random_token(fresh);
+            set_cookie(req, res, cookie_csrf, fresh, DEVICE_MAX_AGE_S);
+            csrf = fresh;
+        }
+        req->csrf_token = arena_strdup(req->arena, csrf);
+    }
+    if (req->route->auth == AUTH_NONE || req->session_id != 0)
+        return 0;
+    if (req->api) {
+        res->detail = "Log in first.";
+        return 401;
+    }
+    const char *next = strcmp(req->method, "GET") == 0 ? req->path : "/";
+    res_redirect(res, arena_printf(req->arena, "/login?next=%s", next));
+    return 303;
+}
+
+/* Pages that need a couple send unpaired people to /pair. */
+static int couple_guard(struct req *req, struct res *res)
+{
+    if (req->route->auth != AUTH_COUPLE || req->couple_id != 0)
+        return 0;
+    if (req->api) {
+        res->detail = "Pair with your partner first.";
+        return 403;
+    }
+    res_redirect(res, "/pair");
+    return 303;
+}
+
+static int csrf_guard(struct req *req, struct res *res)
+{
+    if (strcmp(req->method, "POST") != 0 || req->bearer)
+        return 0;
+    const char *site = req_header(req, "Sec-Fetch-Site");
+    const char *from = req_header(req, "Origin");
+    bool cross = false;
+    if (site != NULL)
+        cross = strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0;
+    else if (from != NULL)
+        cross = strcmp(from, origin) != 0;
+    if (cross) {
+        res->detail = "This request came from another site and was refused.";
+        return 403;
+    }
+    if (req->api)
+        return 0; /* JSON only (the server checks), which browsers cannot send cross-site */
+    if (req->csrf_field == NULL || req->csrf_token == NULL ||
+        strlen(req->csrf_field) != strlen(req->csrf_token) ||
+        sodium_memcmp(req->csrf_field, req->csrf_token, strlen(req->csrf_token)) != 0) {
+        res->detail = "This form has expired. Go back, reload the page and try again.";
+        return 403;
+    }
+    return 0;
+}
+
+static void context(struct req *req, json_t *ctx)
+{
+    if (req->csrf_token != NULL)
+        json_object_set_new(ctx, "csrf", json_string(req->csrf_token));
+    if (req->user != NULL) {
+        json_t *me = json_object();
+        json_object_set(me, "name", json_object_get(req->user, "name"));
+        json_object_set_new(me, "paired", json_boolean(req->couple_id != 0));
+        json_object_set(me, "operator", json_object_get(req->user, "is_operator"));
+        json_object_set_new(ctx, "me", me);
+    }
+}
+
+int session_init(const struct session_config *cfg)
+{
+    config = *cfg;
+    secure = str_starts(cfg->base_url, "https://");
+    const char *prefix = secure ? "__Host-" : "";
+    snprintf(cookie_session, sizeof(cookie_session), "%shearth_session", prefix);
+    snprintf(cookie_csrf, sizeof(cookie_csrf), "%shearth_csrf", prefix);
+    snprintf(cookie_device, sizeof(cookie_device), "%shearth_device", prefix);
+    /* the origin is scheme://host[:port] of the base URL */
+    const char *host = strstr(cfg->base_url, "://") + 3;
+    size_t n = (size_t)(host - cfg->base_url) + strcspn(host, "/");
+    snprintf(origin, sizeof(origin), "%.*s", (int)n, cfg->base_url);
+
+    json_t *row;
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'device_key'", "");
+    if (rc == DB_NOT_FOUND) {
+        char hex[2 * crypto_auth_KEYBYTES + 1];
+        crypto_auth_keygen(device_key);
+        sodium_bin2hex(hex, sizeof(hex), device_key, sizeof(device_key));
+        if (db_exec("INSERT INTO instance_settings (key, value, updated_at)"
+                    " VALUES ('device_key', $1, $2)",
+                    "si", hex, clock_now_ms()) < 0)
+            return -1;
+    } else if (rc == DB_OK) {
+        const char *hex = json_string_value(json_object_get(row, "value"));
+        int bad = hex == NULL || sodium_hex2bin(device_key, sizeof(device_key), hex, strlen(hex),
+                                                NULL, NULL, NULL) != 0;
+        json_decref(row);
+        if (bad) {
+            log_error("session: the stored device key is malformed");
+            return -1;
+        }
+    } else {
+        return -1;
+    }
+    http_add_guard(session_guard);
+    http_add_guard(couple_guard);
+    http_add_guard(csrf_guard);
+    http_set_context(context);
+    return 0;
+}
+
+void session_shutdown(void)
+{
+    sodium_memzero(device_key, sizeof(device_key));
+}

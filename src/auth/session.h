@@ -1,0 +1,45 @@
+/* session.h: login sessions, CSRF protection and device cookies.
+ *
+ * A session token is 32 random bytes in base64url, sent as a cookie
+ * (HttpOnly, SameSite=Lax, Path=/, plus Secure and the __Host- prefix when
+ * the site is https) or as "Authorization: Bearer TOKEN". Only its BLAKE2b
+ * hash is stored. */
+#ifndef HEARTH_SESSION_H
+#define HEARTH_SESSION_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "http/route.h"
+
+enum { DAY_MS = 24 * 60 * 60 * 1000 };
+
+struct session_config {
+    const char *base_url;
+    int64_t idle_ms;     /* a session unused this long ends (default 30 days) */
+    int64_t absolute_ms; /* a session ends this long after login (default 90 days) */
+};
+
+/* Sets up cookie names and lifetimes, and the device-cookie key (kept in
+ * instance_settings). Registers the session and CSRF guards and the template
+ * context. Returns 0 or -1. */
+int session_init(const struct session_config *cfg);
+void session_shutdown(void);
+/* Starts a session for user_id: a new token every time (no fixation), its
+ * cookie on res, and a device cookie for the login throttle. Returns the
+ * token (arena-owned; the API gives it to the client) or NULL on error. */
+const char *session_start(struct req *req, struct res *res, int64_t user_id);
+/* Ends the request's session and clears its cookie. */
+int session_end(struct req *req, struct res *res);
+/* Ends every session of user_id except keep_id (0 ends all). Returns the
+ * count ended, or a negative DB_ code. */
+int session_end_others(int64_t user_id, int64_t keep_id);
+/* True when the request carries a device cookie that a login to user_id
+ * issued; *device gets its id (arena-owned). */
+bool session_device(struct req *req, int64_t user_id, const char **device);
+/* Writes a short browser family ("Firefox on Android") for a User-Agent;
+ * only this, never the whole header, is stored. */
+void session_browser(const char *user_agent, char out[48]);
+/* Loads the request user's row afresh after a change (name, couple). */
+int session_reload_user(struct req *req);
+
+#endif

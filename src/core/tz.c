@@ -1,0 +1,101 @@
+/* tz.c: libical's builtin zones, loaded once. libical's lookups share a cache
+ * without locks, so every call goes through one mutex; none is on a hot path
+ * that runs more than once per request. */
+#include "core/tz.h"
+
+#include <libical/ical.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+static json_t *names;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void tz_init(void)
+{
+    pthread_mutex_lock(&tz_lock);
+    if (names == NULL) {
+        icalarray *zones = icaltimezone_get_builtin_timezones();
+        size_t n = zones ? zones->num_elements : 0;
+        const char **list = calloc(n + 1, sizeof(*list));
+        size_t k = 0;
+        for (size_t i = 0; i < n && list != NULL; i++) {
+            icaltimezone *z = icalarray_element_at(zones, i);
+            const char *loc = icaltimezone_get_location(z);
+            if (loc != NULL && strchr(loc, '/') != NULL)
+                list[k++] = loc;
+        }
+        if (list != NULL)
+            qsort(list, k, sizeof(*list), cmp_str);
+        names = json_array();
+        json_array_append_new(names, json_string("UTC"));
+        for (size_t i = 0; i < k; i++)
+            json_array_append_new(names, json_string(list[i]));
+        free(list);
+    }
+    pthread_mutex_unlock(&tz_lock);
+}
+
+void tz_shutdown(void)
+{
+    pthread_mutex_lock(&tz_lock);
+    json_decref(names);
+    names = NULL;
+    icaltimezone_free_builtin_timezones();
+    pthread_mutex_unlock(&tz_lock);
+}
+
+bool tz_valid(const char *name)
+{
+    if (name == NULL || *name == '\0' || strlen(name) > 64)
+        return false;
+    if (strcmp(name, "UTC") == 0)
+        return true;
+    pthread_mutex_lock(&tz_lock);
+    bool ok = strchr(name, '/') != NULL && icaltimezone_get_builtin_timezone(name) != NULL;
+    pthread_mutex_unlock(&tz_lock);
+    return ok;
+}
+
+json_t *tz_names(void)
+{
+    return names;
+}
+
+static struct icaltimetype local_time(const char *name, int64_t ms)
+{
+    time_t secs = (time_t)(ms / 1000);
+    pthread_mutex_lock(&tz_lock);
+    icaltimezone *zone = NULL;
+    if (name != NULL && strcmp(name, "UTC") != 0)
+        zone = icaltimezone_get_builtin_timezone(name);
+    if (zone == NULL)
+        zone = icaltimezone_get_utc_timezone();
+    struct icaltimetype t = icaltime_from_timet_with_zone(secs, 0, zone);
+    pthread_mutex_unlock(&tz_lock);
+    return t;
+}
+
+void tz_date(const char *name, int64_t ms, char out[11])
+{
+    struct icaltimetype t = local_time(name, ms);
+    unsigned y = (unsigned)t.year % 10000, m = (unsigned)t.month % 13, d = (unsigned)t.day % 32;
+    snprintf(out, 11, "%04u-%02u-%02u", y, m, d);
+}
+
+void tz_format(const char *name, int64_t ms, char out[32])
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct icaltimetype t = local_time(name, ms);
+    int m = t.month >= 1 && t.month <= 12 ? t.month - 1 : 0;
+    snprintf(out, 32, "%u %s %04u, %02u:%02u", (unsigned)t.day % 32, months[m],
+             (unsigned)t.year % 10000, (unsigned)t.hour % 24, (unsigned)t.minute % 60);
+}
