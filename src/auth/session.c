@@ -247,13 +247,14 @@ static int session_guard(struct req *req, struct res *res)
     }
     if (req->session_id == 0 && !req->bearer) {
         const char *csrf = req_cookie(req, cookie_csrf);
-        if (!token_shape(csrf)) {
+        if (token_shape(csrf)) {
+            req->csrf_token = arena_strdup(req->arena, csrf);
+        } else {
             char fresh[TOKEN_TEXT];
             random_token(fresh);
             set_cookie(req, res, cookie_csrf, fresh, DEVICE_MAX_AGE_S);
-            csrf = fresh;
+            req->csrf_token = arena_strdup(req->arena, fresh);
         }
-        req->csrf_token = arena_strdup(req->arena, csrf);
     }
     if (req->route->auth == AUTH_NONE || req->session_id != 0)
         return 0;

@@ -254,3 +254,129 @@ test('SIGTERM stops taking connections and exits 0 promptly', async () => {
   await assert.rejects(fetch(own.url + '/healthz'));
   await own.stop();
 });
+
+// Form and JSON input, on the sign-up route.
+async function csrfFor(path) {
+  const res = await get(path);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_csrf='));
+  const token = cookie.split(';')[0].split('=')[1];
+  const html = await res.text();
+  assert.ok(html.includes(`name="csrf" value="${token}"`));
+  return { cookie: `hearth_csrf=${token}`, token };
+}
+
+test('malformed JSON answers 400 with problem+json', async () => {
+  const res = await get('/api/v1/signup', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": "Ana", ',
+  });
+  assert.equal(res.status, 400);
+  assert.equal(res.headers.get('content-type'), 'application/problem+json');
+  assert.match((await res.json()).detail, /not valid JSON/);
+  const list = await get('/api/v1/signup', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1, 2]',
+  });
+  assert.equal(list.status, 400);
+});
+
+test('a 2 MB body answers 413 and the server keeps answering', async () => {
+  const big = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) });
+  const res = await get('/api/v1/signup', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: big,
+  });
+  assert.equal(res.status, 413);
+  assertSecurityHeaders(res, '413');
+  const form = await get('/signup', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'name=' + 'y'.repeat(2 * 1024 * 1024),
+  });
+  assert.equal(form.status, 413);
+  assert.match(await form.text(), /Too large/);
+  assert.equal((await get('/healthz')).status, 200);
+});
+
+test('other content types answer 415, multipart included', async () => {
+  const plain = await get('/signup', {
+    method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=a',
+  });
+  assert.equal(plain.status, 415);
+  const fd = new FormData();
+  fd.append('name', 'Ana');
+  const multi = await get('/signup', { method: 'POST', body: fd });
+  assert.equal(multi.status, 415);
+  assert.match(await multi.text(), /Multipart/);
+  const apiForm = await get('/api/v1/signup', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=a',
+  });
+  assert.equal(apiForm.status, 415);
+  assert.equal(apiForm.headers.get('content-type'), 'application/problem+json');
+});
+
+test('invalid JSON fields answer 422 with an errors object per field', async () => {
+  const res = await get('/api/v1/signup', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: '', email: 'not-an-email', password: 'short', extra: 1 }),
+  });
+  assert.equal(res.status, 422);
+  assert.equal(res.headers.get('content-type'), 'application/problem+json');
+  const problem = await res.json();
+  assert.equal(problem.status, 422);
+  assert.deepEqual(Object.keys(problem.errors).sort(), ['email', 'name', 'password']);
+  assert.match(problem.errors.name, /required/);
+  assert.match(problem.errors.password, /at least 12 characters/);
+});
+
+test('a form with errors comes back 422 with what was typed, never the password', async () => {
+  const { cookie, token } = await csrfFor('/signup');
+  const res = await get('/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams({ csrf: token, name: 'Ana <b>&"\'', email: 'ana@', password: 'secret-typed-here' }).toString(),
+  });
+  assert.equal(res.status, 422);
+  const html = await res.text();
+  assert.ok(html.includes('value="Ana &lt;b&gt;&amp;&quot;&#39;"'), 'name kept and escaped');
+  assert.ok(html.includes('value="ana@"'), 'email kept');
+  assert.doesNotMatch(html, /secret-typed-here/);
+  assert.match(html, /class="field-error" id="email-error">Email must be an email address/);
+  assert.match(html, /aria-invalid="true"/);
+});
+
+test('a form with invalid UTF-8 comes back 422 with the field marked and the rest kept', async () => {
+  const { cookie, token } = await csrfFor('/signup');
+  const body = Buffer.concat([
+    Buffer.from(`csrf=${token}&email=bo%40example.org&name=Bo`),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('&password=sunflower-river-42'),
+  ]);
+  const res = await get('/signup', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body,
+  });
+  assert.equal(res.status, 422);
+  const html = await res.text();
+  assert.match(html, /Name contains bytes that are not valid text/);
+  assert.ok(html.includes('value="bo@example.org"'));
+  assert.equal((await get('/healthz')).status, 200);
+});
+
+test('a request in flight finishes during shutdown, and the exit status is 0', async () => {
+  const own = await startServer();
+  const port = Number(new URL(own.url).port);
+  const body = JSON.stringify({ name: 'Late', email: 'late@example.org', password: 'sunflower-river-42' });
+  const sock = net.connect(port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  let answer = '';
+  sock.on('data', (d) => { answer += d; });
+  const closed = new Promise((r) => sock.on('close', r));
+  sock.write(`POST /api/v1/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` + body.slice(0, 10));
+  await new Promise((r) => setTimeout(r, 200));
+  own.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  await assert.rejects(fetch(own.url + '/healthz'), 'no new connections while stopping');
+  sock.write(body.slice(10));
+  await closed;
+  assert.match(answer, /^HTTP\/1\.1 201 /);
+  const status = await own.exited;
+  assert.equal(status.code, 0);
+  await own.stop();
+});
