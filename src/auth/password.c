@@ -2,12 +2,15 @@
  * estimate, which knows common passwords, keyboard walks, dates and words. */
 #include "auth/password.h"
 
+#include <ctype.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <zxcvbn.h>
 
 #include "core/utf8.h"
+
+enum { PERSONAL_WORDS_MAX = 16 };
 
 static sem_t slots;
 static bool slots_ready;
@@ -33,13 +36,21 @@ const char *password_check(const char *password, const char *name, const char *e
         return "Password must be at least 12 characters.";
     if (chars > PASSWORD_MAX)
         return "Password must be at most 128 characters.";
-    char local[128] = "";
-    if (email != NULL) {
-        snprintf(local, sizeof(local), "%s", email);
-        local[strcspn(local, "@")] = '\0';
+    /* Words of the name and of the email address count as known to an
+     * attacker: "Ana Bell" and "ana.b@mail.org" give ana, bell, b, mail, org. */
+    char words[256];
+    const char *personal[PERSONAL_WORDS_MAX + 2];
+    int n = 0;
+    snprintf(words, sizeof(words), "%s %s", name ? name : "", email ? email : "");
+    char *save = NULL;
+    for (char *w = strtok_r(words, " .@_+-", &save); w && n < PERSONAL_WORDS_MAX;
+         w = strtok_r(NULL, " .@_+-", &save)) {
+        for (char *p = w; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        personal[n++] = w;
     }
-    const char *personal[] = {name && *name ? name : "hearth", local[0] ? local : "hearth",
-                              "hearth", NULL};
+    personal[n++] = "hearth";
+    personal[n] = NULL;
     double bits = ZxcvbnMatch(password, personal, NULL);
     if (bits < PASSWORD_MIN_BITS)
         return "This password is too easy to guess (it is common, or follows a pattern). "

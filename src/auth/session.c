@@ -36,7 +36,7 @@ static void random_token(char out[TOKEN_TEXT])
     sodium_bin2base64(out, TOKEN_TEXT, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-static void token_hash(const char *token, char out[65])
+void session_hash_token(const char *token, char out[65])
 {
     unsigned char h[32];
     crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
@@ -136,7 +136,7 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id)
     char token[TOKEN_TEXT], hash[65], csrf[TOKEN_TEXT];
     random_token(token);
     random_token(csrf);
-    token_hash(token, hash);
+    session_hash_token(token, hash);
     int64_t now = clock_now_ms();
     int64_t id = id_new();
     char browser[48];
@@ -203,7 +203,7 @@ static const char *bearer_token(struct req *req)
 static int load_session(struct req *req, const char *token)
 {
     char hash[65];
-    token_hash(token, hash);
+    session_hash_token(token, hash);
     json_t *row;
     if (db_row(&row,
                "SELECT id AS session_id, user_id, csrf, created_at, last_used_at FROM sessions"
