@@ -67,6 +67,7 @@ run: deps
 # The whole suite: sanitizer build, unit, HTTP and browser tests, one summary line.
 test:
 	@scripts/deps.sh test
+	@scripts/lint.sh
 	@$(MAKE) --no-print-directory build/san/hearth $(UNIT_BIN)
 	@scripts/test.sh $(UNIT_BIN)
 

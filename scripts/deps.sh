@@ -29,7 +29,8 @@ files=(
 # command -> Debian package
 tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
 case "$mode" in
-  test) tools+=("chromium:chromium" "sqlite3:sqlite3" "node:nodejs" "npm:npm") ;;
+  test) tools+=("chromium:chromium" "sqlite3:sqlite3" "node:nodejs" "npm:npm"
+              "cppcheck:cppcheck" "clang-format:clang-format") ;;
   bench) tools+=("wrk:wrk") ;;
 esac
 if [ "$mode" = test ]; then libs+=("cmocka:libcmocka-dev"); fi

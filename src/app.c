@@ -25,8 +25,8 @@ void app_register_routes(void)
 static void print_route(const struct route *r, void *ctx)
 {
     static const char *const auth[] = {"none", "user", "couple"};
-    static const char *const types[] = {"string", "text",   "secret", "email", "int",
-                                        "bool",   "choice", "choices", "date", "id"};
+    static const char *const types[] = {"string", "text",   "secret",  "email", "int",
+                                        "bool",   "choice", "choices", "date",  "id"};
     json_t *fields = json_array();
     for (size_t i = 0; i < ROUTE_MAX_FIELDS && r->fields[i].name != NULL; i++) {
         const struct field *f = &r->fields[i];

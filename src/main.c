@@ -102,8 +102,10 @@ static const char *env_or(const char *name, const char *fallback)
 static int parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
-        {"listen", required_argument, NULL, 'l'},  {"db", required_argument, NULL, 'd'},
-        {"base-url", required_argument, NULL, 'b'}, {"assets", required_argument, NULL, 'a'},
+        {"listen", required_argument, NULL, 'l'},
+        {"db", required_argument, NULL, 'd'},
+        {"base-url", required_argument, NULL, 'b'},
+        {"assets", required_argument, NULL, 'a'},
         {"session-idle", required_argument, NULL, 'i'},
         {"session-max", required_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},

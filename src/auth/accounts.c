@@ -235,7 +235,8 @@ static int account_page(struct req *req, struct res *res)
     const char *mine = json_string_value(json_object_get(req->user, "time_zone"));
     size_t i;
     json_t *z;
-    json_array_foreach(tz_names(), i, z) {
+    json_array_foreach(tz_names(), i, z)
+    {
         json_t *o = json_object();
         json_object_set(o, "name", z);
         if (mine != NULL && strcmp(mine, json_string_value(z)) == 0)
@@ -259,8 +260,8 @@ static int account_settings(struct req *req, struct res *res)
         req_error(req, "time_zone", "Choose a time zone from the list.");
         return 0;
     }
-    int rc = db_exec("UPDATE users SET name = $2, email = $3, time_zone = $4 WHERE id = $1",
-                     "isss", req->user_id, req_str(req, "name"), req_str(req, "email"), tz);
+    int rc = db_exec("UPDATE users SET name = $2, email = $3, time_zone = $4 WHERE id = $1", "isss",
+                     req->user_id, req_str(req, "name"), req_str(req, "email"), tz);
     if (rc == DB_CONFLICT) {
         req_error(req, "email", "Another account already uses this email.");
         return 0;
@@ -406,7 +407,8 @@ static int sessions_page(struct req *req, struct res *res)
     const char *tz = json_string_value(json_object_get(req->user, "time_zone"));
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(rows, i, row)
+    {
         char when[32];
         tz_format(tz, json_integer_value(json_object_get(row, "created_at")), when);
         json_object_set_new(row, "started", json_string(when));
@@ -451,60 +453,144 @@ static int revoke_all(struct req *req, struct res *res)
     return 0;
 }
 
-#define F_NAME {.name = "name", .label = "Name", .type = FIELD_STRING, .required = true, \
-                .max = NAME_MAX_CHARS}
-#define F_EMAIL {.name = "email", .label = "Email", .type = FIELD_EMAIL, .required = true, \
-                 .max = EMAIL_MAX_CHARS}
-#define F_PASSWORD(n, l) {.name = n, .label = l, .type = FIELD_SECRET, .required = true, \
-                          .max = 1024}
-#define F_TZ {.name = "time_zone", .label = "Time zone", .type = FIELD_STRING, .max = 64}
+#define F_NAME                                                                                     \
+    {                                                                                              \
+        .name = "name", .label = "Name", .type = FIELD_STRING, .required = true,                   \
+        .max = NAME_MAX_CHARS                                                                      \
+    }
+#define F_EMAIL                                                                                    \
+    {                                                                                              \
+        .name = "email", .label = "Email", .type = FIELD_EMAIL, .required = true,                  \
+        .max = EMAIL_MAX_CHARS                                                                     \
+    }
+#define F_PASSWORD(n, l)                                                                           \
+    {                                                                                              \
+        .name = n, .label = l, .type = FIELD_SECRET, .required = true, .max = 1024                 \
+    }
+#define F_TZ                                                                                       \
+    {                                                                                              \
+        .name = "time_zone", .label = "Time zone", .type = FIELD_STRING, .max = 64                 \
+    }
 
 const struct route accounts_routes[] = {
     {.method = "GET", .pattern = "/signup", .handler = signup_page, .view = "signup"},
-    {.method = "POST", .pattern = "/signup", .handler = signup, .view = "signup",
-     .form = signup_page, .body_max = FORM_BODY,
-     .fields = {F_NAME, F_EMAIL,
-                {.name = "password", .label = "Password", .type = FIELD_SECRET, .required = true,
-                 .min = PASSWORD_MIN, .max = PASSWORD_MAX},
-                F_TZ}},
-    {.method = "GET", .pattern = "/login", .handler = login_page, .view = "login",
-     .fields = {{.name = "next", .type = FIELD_STRING, .max = 512}}},
-    {.method = "POST", .pattern = "/login", .handler = login, .view = "login", .form = login_page,
+    {.method = "POST",
+     .pattern = "/signup",
+     .handler = signup,
+     .view = "signup",
+     .form = signup_page,
      .body_max = FORM_BODY,
-     .fields = {F_EMAIL, F_PASSWORD("password", "Password"),
+     .fields = {F_NAME,
+                F_EMAIL,
+                {.name = "password",
+                 .label = "Password",
+                 .type = FIELD_SECRET,
+                 .required = true,
+                 .min = PASSWORD_MIN,
+                 .max = PASSWORD_MAX},
+                F_TZ}},
+    {.method = "GET",
+     .pattern = "/login",
+     .handler = login_page,
+     .view = "login",
+     .fields = {{.name = "next", .type = FIELD_STRING, .max = 512}}},
+    {.method = "POST",
+     .pattern = "/login",
+     .handler = login,
+     .view = "login",
+     .form = login_page,
+     .body_max = FORM_BODY,
+     .fields = {F_EMAIL,
+                F_PASSWORD("password", "Password"),
                 {.name = "next", .type = FIELD_STRING, .max = 512}}},
-    {.method = "POST", .pattern = "/logout", .handler = logout, .auth = AUTH_USER,
-     .body_max = FORM_BODY},
-    {.method = "GET", .pattern = "/account", .handler = account_page, .view = "account",
+    {.method = "POST",
+     .pattern = "/logout",
+     .handler = logout,
      .auth = AUTH_USER,
-     .fields = {{.name = "done", .type = FIELD_CHOICE,
+     .body_max = FORM_BODY},
+    {.method = "GET",
+     .pattern = "/account",
+     .handler = account_page,
+     .view = "account",
+     .auth = AUTH_USER,
+     .fields = {{.name = "done",
+                 .type = FIELD_CHOICE,
                  .choices = (const char *const[]){"settings", "password", "time_zone", NULL}}}},
-    {.method = "POST", .pattern = "/account/settings", .handler = account_settings,
-     .view = "account", .form = account_page, .auth = AUTH_USER, .body_max = FORM_BODY,
-     .fields = {F_NAME, F_EMAIL, {.name = "time_zone", .label = "Time zone", .type = FIELD_STRING,
-                                  .required = true, .max = 64}}},
-    {.method = "POST", .pattern = "/account/password", .handler = change_password,
-     .view = "account", .form = account_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+    {.method = "POST",
+     .pattern = "/account/settings",
+     .handler = account_settings,
+     .view = "account",
+     .form = account_page,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY,
+     .fields = {F_NAME,
+                F_EMAIL,
+                {.name = "time_zone",
+                 .label = "Time zone",
+                 .type = FIELD_STRING,
+                 .required = true,
+                 .max = 64}}},
+    {.method = "POST",
+     .pattern = "/account/password",
+     .handler = change_password,
+     .view = "account",
+     .form = account_page,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY,
      .fields = {F_PASSWORD("current_password", "Current password"),
-                {.name = "password", .label = "New password", .type = FIELD_SECRET,
-                 .required = true, .min = PASSWORD_MIN, .max = PASSWORD_MAX}}},
-    {.method = "POST", .pattern = "/couple/settings", .handler = couple_settings,
-     .view = "account", .form = account_page, .auth = AUTH_COUPLE, .body_max = FORM_BODY,
-     .fields = {{.name = "couple_time_zone", .label = "Time zone", .type = FIELD_STRING,
-                 .required = true, .max = 64}}},
-    {.method = "GET", .pattern = "/account/data", .handler = danger_page, .view = "account-data",
+                {.name = "password",
+                 .label = "New password",
+                 .type = FIELD_SECRET,
+                 .required = true,
+                 .min = PASSWORD_MIN,
+                 .max = PASSWORD_MAX}}},
+    {.method = "POST",
+     .pattern = "/couple/settings",
+     .handler = couple_settings,
+     .view = "account",
+     .form = account_page,
+     .auth = AUTH_COUPLE,
+     .body_max = FORM_BODY,
+     .fields = {{.name = "couple_time_zone",
+                 .label = "Time zone",
+                 .type = FIELD_STRING,
+                 .required = true,
+                 .max = 64}}},
+    {.method = "GET",
+     .pattern = "/account/data",
+     .handler = danger_page,
+     .view = "account-data",
      .auth = AUTH_USER},
-    {.method = "POST", .pattern = "/account/export", .handler = export_data,
-     .view = "account-data", .form = danger_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+    {.method = "POST",
+     .pattern = "/account/export",
+     .handler = export_data,
+     .view = "account-data",
+     .form = danger_page,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY,
      .fields = {F_PASSWORD("password", "Password")}},
-    {.method = "POST", .pattern = "/account/delete", .handler = delete_account,
-     .view = "account-data", .form = danger_page, .auth = AUTH_USER, .body_max = FORM_BODY,
+    {.method = "POST",
+     .pattern = "/account/delete",
+     .handler = delete_account,
+     .view = "account-data",
+     .form = danger_page,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY,
      .fields = {F_PASSWORD("password", "Password")}},
-    {.method = "GET", .pattern = "/account/sessions", .handler = sessions_page,
-     .view = "sessions", .auth = AUTH_USER},
-    {.method = "POST", .pattern = "/account/sessions/{id:id}/revoke", .handler = revoke_session,
-     .auth = AUTH_USER, .body_max = FORM_BODY},
-    {.method = "POST", .pattern = "/account/sessions/revoke-all", .handler = revoke_all,
-     .auth = AUTH_USER, .body_max = FORM_BODY},
+    {.method = "GET",
+     .pattern = "/account/sessions",
+     .handler = sessions_page,
+     .view = "sessions",
+     .auth = AUTH_USER},
+    {.method = "POST",
+     .pattern = "/account/sessions/{id:id}/revoke",
+     .handler = revoke_session,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY},
+    {.method = "POST",
+     .pattern = "/account/sessions/revoke-all",
+     .handler = revoke_all,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY},
 };
 const size_t accounts_nroutes = ARRAY_LEN(accounts_routes);

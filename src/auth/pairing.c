@@ -141,7 +141,8 @@ static int make_invite(struct req *req, struct res *res)
     int64_t now = clock_now_ms();
     char code[INVITE_CODE_LEN + 1];
     int rc = DB_CONFLICT;
-    if (db_exec("DELETE FROM invites WHERE user_id = $1 AND used_at IS NULL", "i", req->user_id) < 0)
+    if (db_exec("DELETE FROM invites WHERE user_id = $1 AND used_at IS NULL", "i", req->user_id) <
+        0)
         return -1;
     for (int attempt = 0; attempt < 5 && rc == DB_CONFLICT; attempt++) {
         for (int i = 0; i < INVITE_CODE_LEN; i++)
@@ -292,22 +293,50 @@ static int us_page(struct req *req, struct res *res)
 }
 
 const struct route pairing_routes[] = {
-    {.method = "GET", .pattern = "/pair", .handler = pair_page, .view = "pair", .auth = AUTH_USER,
+    {.method = "GET",
+     .pattern = "/pair",
+     .handler = pair_page,
+     .view = "pair",
+     .auth = AUTH_USER,
      .fields = {{.name = "left", .type = FIELD_BOOL}}},
-    {.method = "POST", .pattern = "/pair/invite", .handler = make_invite, .view = "pair",
-     .form = pair_page, .auth = AUTH_USER, .body_max = FORM_BODY},
-    {.method = "GET", .pattern = "/pair/join", .handler = join_page, .view = "join",
-     .auth = AUTH_USER, .fields = {{.name = "code", .label = "Code", .type = FIELD_STRING,
-                                    .max = 32}}},
-    {.method = "POST", .pattern = "/pair/join", .handler = join, .view = "join", .form = join_page,
-     .auth = AUTH_USER, .body_max = FORM_BODY,
-     .fields = {{.name = "code", .label = "Code", .type = FIELD_STRING, .required = true,
-                 .max = 32}}},
-    {.method = "GET", .pattern = "/couple/leave", .handler = leave_page, .view = "leave",
+    {.method = "POST",
+     .pattern = "/pair/invite",
+     .handler = make_invite,
+     .view = "pair",
+     .form = pair_page,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY},
+    {.method = "GET",
+     .pattern = "/pair/join",
+     .handler = join_page,
+     .view = "join",
+     .auth = AUTH_USER,
+     .fields = {{.name = "code", .label = "Code", .type = FIELD_STRING, .max = 32}}},
+    {.method = "POST",
+     .pattern = "/pair/join",
+     .handler = join,
+     .view = "join",
+     .form = join_page,
+     .auth = AUTH_USER,
+     .body_max = FORM_BODY,
+     .fields =
+         {{.name = "code", .label = "Code", .type = FIELD_STRING, .required = true, .max = 32}}},
+    {.method = "GET",
+     .pattern = "/couple/leave",
+     .handler = leave_page,
+     .view = "leave",
      .auth = AUTH_COUPLE},
-    {.method = "POST", .pattern = "/couple/leave", .handler = leave, .view = "leave",
-     .form = leave_page, .auth = AUTH_COUPLE, .body_max = FORM_BODY,
-     .fields = {{.name = "password", .label = "Password", .type = FIELD_SECRET, .required = true,
+    {.method = "POST",
+     .pattern = "/couple/leave",
+     .handler = leave,
+     .view = "leave",
+     .form = leave_page,
+     .auth = AUTH_COUPLE,
+     .body_max = FORM_BODY,
+     .fields = {{.name = "password",
+                 .label = "Password",
+                 .type = FIELD_SECRET,
+                 .required = true,
                  .max = 1024}}},
     {.method = "GET", .pattern = "/us", .handler = us_page, .view = "us", .auth = AUTH_COUPLE},
 };

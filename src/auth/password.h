@@ -5,8 +5,8 @@
 #include <stdbool.h>
 
 enum {
-    PASSWORD_MIN = 12,  /* characters */
-    PASSWORD_MAX = 128, /* characters */
+    PASSWORD_MIN = 12,      /* characters */
+    PASSWORD_MAX = 128,     /* characters */
     PASSWORD_MIN_BITS = 32, /* zxcvbn's estimate of guessing entropy */
     PASSWORD_HASH_MAX = crypto_pwhash_STRBYTES,
 };

@@ -18,7 +18,7 @@
 
 enum {
     TOKEN_BYTES = 32,
-    TOKEN_TEXT = 44, /* base64url of 32 bytes, without padding, plus NUL */
+    TOKEN_TEXT = 44,            /* base64url of 32 bytes, without padding, plus NUL */
     TOUCH_EVERY_MS = 60 * 1000, /* last_used_at is written at most once a minute */
     DEVICE_MAX_AGE_S = 365 * 24 * 3600,
 };
@@ -121,12 +121,12 @@ void session_browser(const char *ua, char out[48])
                   : strstr(ua, "Safari/")  ? "Safari"
                   : strstr(ua, "curl/")    ? "curl"
                                            : "Other browser";
-        os = strstr(ua, "Android")                          ? " on Android"
-             : strstr(ua, "iPhone") || strstr(ua, "iPad")   ? " on iOS"
-             : strstr(ua, "Windows")                        ? " on Windows"
-             : strstr(ua, "Mac OS")                         ? " on macOS"
-             : strstr(ua, "Linux") || strstr(ua, "X11")     ? " on Linux"
-                                                            : "";
+        os = strstr(ua, "Android")                        ? " on Android"
+             : strstr(ua, "iPhone") || strstr(ua, "iPad") ? " on iOS"
+             : strstr(ua, "Windows")                      ? " on Windows"
+             : strstr(ua, "Mac OS")                       ? " on macOS"
+             : strstr(ua, "Linux") || strstr(ua, "X11")   ? " on Linux"
+                                                          : "";
     }
     snprintf(out, 48, "%s%s", browser, os);
 }
@@ -156,9 +156,8 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id)
 
 int session_end(struct req *req, struct res *res)
 {
-    if (req->session_id != 0 &&
-        db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", req->user_id,
-                req->session_id) < 0)
+    if (req->session_id != 0 && db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii",
+                                        req->user_id, req->session_id) < 0)
         return DB_ERROR;
     set_cookie(req, res, cookie_session, "", 0);
     req->session_id = req->user_id = req->couple_id = 0;

@@ -17,7 +17,6 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Returns a NUL-terminated copy of s, owned by the arena. */
 char *arena_strdup(struct arena *a, const char *s);
 /* Returns a formatted string owned by the arena. */
-char *arena_printf(struct arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -80,8 +80,7 @@ int assets_get(const char *name, const char **data, size_t *size, int *owned)
 }
 
 int assets_each(const char *prefix,
-                int (*fn)(const char *name, const char *data, size_t size, void *ctx),
-                void *ctx)
+                int (*fn)(const char *name, const char *data, size_t size, void *ctx), void *ctx)
 {
     for (unsigned i = 0; i < assets_embedded_count; i++) {
         const struct asset *a = &assets_embedded[i];

@@ -30,7 +30,6 @@ int assets_get(const char *name, const char **data, size_t *size, int *owned);
  * on disk need a rebuild; their contents are read from disk. Returns 0, or
  * the first non-zero value fn returned. */
 int assets_each(const char *prefix,
-                int (*fn)(const char *name, const char *data, size_t size, void *ctx),
-                void *ctx);
+                int (*fn)(const char *name, const char *data, size_t size, void *ctx), void *ctx);
 
 #endif

@@ -149,13 +149,23 @@ int input_parse_json(const struct route *r, json_t *raw, const char *data, size_
     }
     const char *key;
     json_t *v;
-    json_object_foreach(doc, key, v) {
+    json_object_foreach(doc, key, v)
+    {
         const struct field *f = find_field(r, key, strlen(key));
         if (f != NULL)
             json_object_set(raw, f->name, v);
     }
     json_decref(doc);
     return 0;
+}
+
+/* The value of n decimal digits (already checked to be digits). */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
 }
 
 int input_is_date(const char *s, size_t len)
@@ -165,7 +175,7 @@ int input_is_date(const char *s, size_t len)
     for (size_t i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
             return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1)
         return 0;
@@ -343,7 +353,8 @@ static json_t *check_value(struct req *req, const struct field *f, json_t *v)
         json_t *out = json_array();
         size_t i;
         json_t *item;
-        json_array_foreach(v, i, item) {
+        json_array_foreach(v, i, item)
+        {
             if (!json_is_string(item) || !in_choices(f, json_string_value(item))) {
                 set_error(req, f, "%s must be a list of the offered choices.", label_of(f));
                 json_decref(out);

@@ -69,7 +69,7 @@ struct req {
     json_t *typed;    /* what the person typed, as strings, for re-rendering */
     json_t *errors;   /* field -> message; non-empty means 422 */
     const char *client_ip;
-    void *conn; /* the libmicrohttpd connection */
+    void *conn;             /* the libmicrohttpd connection */
     const char *csrf_field; /* the "csrf" form field as sent, or NULL */
     /* Set by the session guard (auth/session.c); 0 / NULL when absent. */
     int64_t user_id, couple_id, session_id;
@@ -87,9 +87,9 @@ struct header {
  * view (HTML) or as JSON (/api/v1). */
 struct res {
     int status;
-    json_t *model;        /* owned by the response */
-    const char *view;     /* overrides the route's view */
-    const char *location; /* a 303 redirect for pages; the API answers status */
+    json_t *model;            /* owned by the response */
+    const char *view;         /* overrides the route's view */
+    const char *location;     /* a 303 redirect for pages; the API answers status */
     const char *content_type; /* with body: a raw answer (feeds, downloads) */
     char *body;               /* malloc'd; owned by the response */
     size_t body_len;

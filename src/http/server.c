@@ -463,8 +463,8 @@ static enum MHD_Result finish(struct ctx *cx)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)cls;
     (void)version;
@@ -525,10 +525,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     double ms = (double)(clock_mono_ns() - cx->start_ns) / 1e6;
     const char *pattern = cx->req.route ? cx->req.route->pattern
                           : cx->req.path && !strncmp(cx->req.path, "/static/", 8) ? "/static/*"
-                                                                                    : "(unmatched)";
+                                                                                  : "(unmatched)";
     log_info("%s %s%s %d %.3fms", cx->req.method, cx->req.api && cx->req.route ? API_PREFIX : "",
-             pattern,
-             cx->status, ms);
+             pattern, cx->status, ms);
     buf_free(&cx->body);
     json_decref(cx->req.params);
     json_decref(cx->req.input);
@@ -602,11 +601,10 @@ int http_start(void)
     daemon_handle = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)PER_IP_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
     if (daemon_handle == NULL) {
         fprintf(stderr, "hearth: the HTTP server could not start\n");
         close(listen_fd);

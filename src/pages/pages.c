@@ -45,7 +45,10 @@ static int safety(struct req *req, struct res *res)
 }
 
 const struct route pages_routes[] = {
-    {.method = "GET", .pattern = "/", .handler = landing, .view = "landing",
+    {.method = "GET",
+     .pattern = "/",
+     .handler = landing,
+     .view = "landing",
      .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
     {.method = "GET", .pattern = "/healthz", .handler = health},
     {.method = "GET", .pattern = "/safety", .handler = safety, .view = "safety"},

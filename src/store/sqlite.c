@@ -173,7 +173,8 @@ static int bind_all(sqlite3_stmt *st, const char *types, va_list ap)
             rc = sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
         } else if (types[i] == 's') {
             const char *s = va_arg(ap, const char *);
-            rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, idx);
+            rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, idx);
         } else if (types[i] == 'j') {
             json_t *v = va_arg(ap, json_t *);
             switch (json_typeof(v)) {
@@ -343,7 +344,8 @@ int db_int(int64_t *out, const char *sql, const char *types, ...)
     const char *key;
     json_t *v;
     *out = 0;
-    json_object_foreach(row, key, v) {
+    json_object_foreach(row, key, v)
+    {
         if (json_is_integer(v))
             *out = json_integer_value(v);
         else if (json_is_string(v))
@@ -383,7 +385,9 @@ static int apply_one(const char *name, const char *sql, size_t size, void *arg)
 {
     struct migrate_ctx *m = arg;
     const char *base = name + strlen("migrations/");
-    int version = atoi(base);
+    int version = 0;
+    for (const char *d = base; *d >= '0' && *d <= '9' && version < 100000; d++)
+        version = version * 10 + (*d - '0');
     if (version <= 0 || !str_ends(name, ".sql")) {
         log_error("db: migration file %s must be named NNN_name.sql", name);
         m->failed = 1;

@@ -22,8 +22,9 @@ char *qr_svg(const char *text, const char *label)
                "role=\"img\" aria-label=\"",
                size, size);
     html_escape(&out, label, strlen(label));
-    buf_printf(&out, "\" shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" "
-                     "fill=\"#fff\"/><path fill=\"#000\" d=\"",
+    buf_printf(&out,
+               "\" shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" "
+               "fill=\"#fff\"/><path fill=\"#000\" d=\"",
                size, size);
     for (int y = 0; y < qr->width; y++)
         for (int x = 0; x < qr->width; x++)

@@ -25,8 +25,8 @@ struct node {
     size_t len;
     char *name; /* the tag's name, for tags */
     char *path[TPL_MAX_PATH];
-    int npath;   /* 0 for "." */
-    size_t end;  /* sections: index just past the body */
+    int npath;  /* 0 for "." */
+    size_t end; /* sections: index just past the body */
     int line;
     const struct tpl *partial;
 };
@@ -93,8 +93,8 @@ static int line_of(const char *src, const char *at)
 
 static bool name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == '/';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '/';
 }
 
 /* Splits a dotted name into n->path; returns a message or NULL. */
@@ -213,9 +213,7 @@ int tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t l
             }
             open[depth++] = t->n - 1;
             break;
-        case '>':
-            n->kind = N_PARTIAL;
-            break;
+        case '>': n->kind = N_PARTIAL; break;
         case '{':
         case '&':
             n->kind = N_RAW;
@@ -224,8 +222,7 @@ int tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t l
                 goto fail;
             }
             break;
-        default:
-            n->kind = N_VAR;
+        default: n->kind = N_VAR;
         }
     }
     if (depth > 0) {
@@ -332,9 +329,7 @@ static int emit_value(struct buf *out, const json_t *v, bool raw)
     case JSON_INTEGER:
         snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         return buf_puts(out, num);
-    case JSON_REAL:
-        snprintf(num, sizeof(num), "%g", json_real_value(v));
-        return buf_puts(out, num);
+    case JSON_REAL: snprintf(num, sizeof(num), "%g", json_real_value(v)); return buf_puts(out, num);
     case JSON_TRUE: return buf_puts(out, "true");
     default: return 0;
     }
@@ -357,7 +352,8 @@ static int render_section(const struct tpl *t, const struct node *n, size_t k, j
     if (json_is_array(v)) {
         size_t i;
         json_t *item;
-        json_array_foreach(v, i, item) {
+        json_array_foreach(v, i, item)
+        {
             stack[depth] = item;
             if (render_nodes(t, k + 1, n->end, stack, depth + 1, out, partials) != 0)
                 return -1;

@@ -85,8 +85,8 @@ int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
     int rc = tpl_render(page, ctx, 3, &content);
     if (rc == 0) {
         json_t *wrap = json_object();
-        json_object_set_new(wrap, "content_html", json_stringn(content.data ? content.data : "",
-                                                               content.len));
+        json_object_set_new(wrap, "content_html",
+                            json_stringn(content.data ? content.data : "", content.len));
         ctx[3] = wrap;
         rc = tpl_render(layout, ctx, 4, out);
         json_decref(wrap);

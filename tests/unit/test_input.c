@@ -135,7 +135,8 @@ static void invalid_utf8_is_refused_but_kept_for_the_form(void **state)
     struct req *r = form(state, "name=ab%FFcd&email=a%40b.co");
     assert_non_null(strstr(error(r, "name"), "not valid text"));
     assert_null(json_object_get(r->input, "name"));
-    assert_string_equal(json_string_value(json_object_get(r->typed, "name")), "ab\xEF\xBF\xBD" "cd");
+    assert_string_equal(json_string_value(json_object_get(r->typed, "name")), "ab\xEF\xBF\xBD"
+                                                                              "cd");
 }
 
 static void secrets_are_never_echoed_back(void **state)
@@ -229,14 +230,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(invalid_utf8_is_refused_but_kept_for_the_form, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(secrets_are_never_echoed_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_emails_numbers_choices_dates_and_ids_are_refused,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(control_characters_are_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(unchecked_boxes_are_false_and_empty_optionals_absent,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(json_bodies_use_native_types, setup, teardown),
-        cmocka_unit_test_setup_teardown(json_values_of_the_wrong_type_are_refused, setup,
+        cmocka_unit_test_setup_teardown(bad_emails_numbers_choices_dates_and_ids_are_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(control_characters_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(unchecked_boxes_are_false_and_empty_optionals_absent, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(json_bodies_use_native_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(json_values_of_the_wrong_type_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(malformed_json_and_non_objects_are_rejected, setup,
                                         teardown),
         cmocka_unit_test(dates_are_real_calendar_days),
