@@ -1,0 +1,84 @@
+// make bench: the release build under wrk on loopback. Prints requests per
+// second and latency per path, the server-side time per request from the
+// access log, and the server's memory. Nothing here asserts a number.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS || 5);
+const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+const server = spawn(resolve(root, 'build/hearth'),
+  ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'bench.db')],
+  { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+let log = '';
+server.stderr.on('data', (d) => { log += d; });
+const url = await new Promise((res, rej) => {
+  server.stdout.on('data', (d) => {
+    const m = String(d).match(/running at (http:\/\/\S+?)\/? /);
+    if (m) res(m[1]);
+  });
+  server.on('exit', () => rej(new Error(log)));
+});
+
+const rss = () => {
+  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+};
+
+// A signed-in couple, so private pages are measured too.
+async function signUp(name) {
+  const res = await fetch(`${url}/api/v1/signup`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email: `${name}@bench.example`, password: 'sunflower-river-42' }),
+  });
+  return (await res.json()).token;
+}
+const a = await signUp('ana');
+const b = await signUp('bo');
+const invite = await (await fetch(`${url}/api/v1/pair/invite`, {
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a}` },
+  body: '{}',
+})).json();
+await fetch(`${url}/api/v1/pair/join`, {
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${b}` },
+  body: JSON.stringify({ code: invite.code }),
+});
+
+const targets = [
+  { path: '/', name: 'landing page' },
+  { path: '/healthz', name: 'health (one query)' },
+  { path: '/static/css/hearth.css', name: 'stylesheet' },
+  { path: '/api/v1/', name: 'landing JSON' },
+  { path: '/us', name: 'Us page (signed in)', auth: a },
+  { path: '/api/v1/account/sessions', name: 'sessions JSON (signed in)', auth: a },
+];
+
+console.log(`wrk, ${seconds}s per path, 2 threads, 32 connections, loopback\n`);
+const rssStart = rss();
+for (const t of targets) {
+  const before = log.length;
+  const args = ['-t2', '-c32', `-d${seconds}s`, '--latency'];
+  if (t.auth) args.push('-H', `Authorization: Bearer ${t.auth}`);
+  // wrk runs asynchronously: the server's log pipe must keep draining.
+  const r = await new Promise((res) => {
+    const p = spawn('wrk', [...args, url + t.path]);
+    let stdout = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.on('exit', () => res({ stdout }));
+  });
+  const rps = r.stdout.match(/Requests\/sec:\s+([\d.]+)/)?.[1];
+  const p50 = r.stdout.match(/50%\s+(\S+)/)?.[1];
+  const p99 = r.stdout.match(/99%\s+(\S+)/)?.[1];
+  const times = [...log.slice(before).matchAll(/ (\d{3}) (\d+\.\d+)ms/g)];
+  const statuses = new Set(times.map((m) => m[1]));
+  const server_ms = times.map((m) => Number(m[2])).sort((x, y) => x - y);
+  const median = server_ms[Math.floor(server_ms.length / 2)] ?? NaN;
+  console.log(`${t.name.padEnd(28)} ${String(rps).padStart(10)} req/s   p50 ${p50}  p99 ${p99}` +
+    `   server median ${median.toFixed(3)} ms   status ${[...statuses].join(',')}`);
+}
+console.log(`\nserver memory: ${rssStart.toFixed(1)} MiB before, ${rss().toFixed(1)} MiB after`);
+server.kill('SIGTERM');
+await new Promise((r) => server.on('exit', r));
+rmSync(dir, { recursive: true, force: true });
