@@ -8,7 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { startServer } from './server.mjs';
 import {
   api, apiOk, Browser, CHROME_ANDROID, csrfOf, fieldError, inputValue, login, newCouple,
-  newPerson, pair, secrets, setCookies, signup, signupBrowser, sql, unique,
+  newPerson, pair, secrets, setCookies, signup, signupBrowser, sql, startServerBehind, unique,
 } from './people.mjs';
 
 const CODE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/;
@@ -1142,8 +1142,8 @@ test('signed in, the safety page offers log out everywhere with the session\'s c
 // ---- throttling, idle sessions, https (each on a server of its own) ----
 
 // Runs fn with a server of its own, then checks its logs hold no secrets.
-async function withServer(args, fn) {
-  const own = await startServer({ args });
+async function withServer(args, fn, start = () => startServer({ args })) {
+  const own = await start();
   try {
     await fn(own);
     await sleep(50);
@@ -1290,7 +1290,7 @@ test('a session in use stays valid past the idle lifetime', async () => {
 });
 
 test('on an https site the cookies are Secure with the __Host- prefix, and forms must come from that origin', async () => {
-  await withServer(['--base-url', 'https://hearth.example'], async (own) => {
+  await withServer([], async (own) => {
     const p = newPerson('https');
     const res = await api(own, 'POST', '/signup', { body: { name: p.name, email: p.email, password: p.password } });
     assert.equal(res.status, 201);
@@ -1315,6 +1315,15 @@ test('on an https site the cookies are Secure with the __Host- prefix, and forms
     assert.equal(ok.status, 303);
     const invite = await apiOk(own, 'POST', '/pair/invite', { token: b.session }, 201);
     assert.equal(invite.link, `https://hearth.example/pair/join?code=${invite.code}`);
+  }, () => startServerBehind('https://hearth.example'));
+});
+
+test('API writes that answer without a model (log out, revoke, delete) leak no memory', async () => {
+  await withServer([], async (own) => {
+    const p = await signup(own, newPerson('leak'));
+    const res = await api(own, 'POST', '/logout', { token: p.token });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), {});
   });
 });
 

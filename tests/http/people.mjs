@@ -2,7 +2,12 @@
 // both through the JSON API (bearer tokens) and through the HTML forms (a
 // small browser with a cookie jar and CSRF tokens).
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bin, root } from './server.mjs';
 
 export const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 export const CHROME_ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 '
@@ -264,4 +269,55 @@ export function sql(server, statement) {
   const r = spawnSync('sqlite3', [server.db, statement], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// A free loopback port (closed again before it is returned).
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = net.createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+// Like startServer() in server.mjs, for a site whose public base URL differs
+// from the address it listens on (such as https behind a proxy): url is the
+// listening address, baseUrl the public one.
+export async function startServerBehind(baseUrl, args = []) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-test-'));
+  const db = join(dir, 'hearth.db');
+  const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
+    '--base-url', baseUrl, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
+  await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 10000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('running at')) { clearTimeout(timer); res(); }
+    });
+    proc.on('exit', () => { clearTimeout(timer); rej(new Error(`server exited:\n${stderr}`)); });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    baseUrl,
+    db,
+    dir,
+    proc,
+    exited,
+    logs: () => stderr,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const status = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      if (/Sanitizer|runtime error:/.test(stderr)) throw new Error(`sanitizer report:\n${stderr}`);
+      return status;
+    },
+  };
 }

@@ -1,0 +1,255 @@
+// Access control for every route, generated from `hearth routes`, so a
+// private route added later is covered without touching this file:
+//   1. without a session, every private route's API twin answers 401 (and
+//      its page sends the visitor to log in);
+//   2. with couple B's session, every GET route (page and JSON) shows nothing
+//      of couple A;
+//   3. with couple B's session, every route with an id in its path answers
+//      404 for couple A's real ids, and A's data is unchanged afterwards.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { run, startServer } from './server.mjs';
+import { api, apiOk, newCouple, signupBrowser, newPerson, pair, signup } from './people.mjs';
+
+const listed = run(['routes']);
+if (listed.status !== 0) throw new Error(`hearth routes failed: ${listed.stderr}`);
+const routes = JSON.parse(listed.stdout);
+const privateRoutes = routes.filter((r) => r.auth !== 'none');
+const getRoutes = routes.filter((r) => r.method === 'GET');
+const idParam = /\{(id)(?::[a-z]+)?\}|\{[a-z_]+:id\}/;
+const idRoutes = routes.filter((r) => idParam.test(r.pattern));
+
+let server;
+let a1;
+let a2;
+let b1;
+let b2;
+let b2browser;
+let aCoupleId;
+let aIds; // every id of couple A we know: users, couple, sessions
+let aMarkers; // strings that only couple A's data contains
+let aBefore; // what A's members see of themselves before B's requests
+before(async () => {
+  server = await startServer();
+  ({ one: a1, two: a2, coupleId: aCoupleId } = await newCouple(server, 'amark'));
+  b1 = await signup(server, newPerson('bmark1'));
+  ({ person: b2, browser: b2browser } = await signupBrowser(server, newPerson('bmark2')));
+  await pair(server, b1, b2);
+  const aSessions = [];
+  for (const p of [a1, a2]) {
+    const list = await apiOk(server, 'GET', '/account/sessions', { token: p.token });
+    aSessions.push(...list.sessions.map((s) => s.id));
+  }
+  aIds = [a1.id, a2.id, aCoupleId, ...aSessions];
+  aMarkers = [a1.name, a2.name, a1.email, a2.email, a1.token, a2.token, ...aIds];
+  aBefore = await snapshot();
+});
+after(async () => {
+  const status = await server.stop();
+  assert.equal(status.code, 0);
+});
+
+async function snapshot() {
+  const out = {};
+  for (const p of [a1, a2]) {
+    const account = await apiOk(server, 'GET', '/account', { token: p.token });
+    const sessions = await apiOk(server, 'GET', '/account/sessions', { token: p.token });
+    out[p.email] = {
+      account: account.account,
+      couple: account.couple,
+      sessions: sessions.sessions.map((s) => s.id).sort(),
+    };
+  }
+  return out;
+}
+
+// ---- requests built from the declared fields ----
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+// A value that passes the declared field's validation. person gives secrets
+// (their real password) and emails.
+function sample(field, person) {
+  const length = Math.max(field.min, 1);
+  switch (field.type) {
+    case 'string':
+    case 'text':
+      return 'x'.repeat(length);
+    case 'secret':
+      return person ? person.password : 'x'.repeat(length);
+    case 'email':
+      return person ? person.email : 'someone@example.org';
+    case 'int':
+      return field.min <= 1 && field.max >= 1 ? 1 : field.min;
+    case 'bool':
+      return true;
+    case 'choice':
+      return field.choices[0];
+    case 'choices':
+      return field.choices.slice(0, 1);
+    case 'date':
+      return today();
+    case 'id':
+      return '1';
+    default:
+      throw new Error(`no sample for field type ${field.type}`);
+  }
+}
+
+function jsonBody(route, person) {
+  return Object.fromEntries(route.fields.map((f) => [f.name, sample(f, person)]));
+}
+
+function query(route, person) {
+  if (route.fields.length === 0) return '';
+  const q = new URLSearchParams();
+  for (const f of route.fields) {
+    const v = sample(f, person);
+    for (const one of Array.isArray(v) ? v : [v]) q.append(f.name, typeof one === 'boolean' ? 'on' : String(one));
+  }
+  return `?${q}`;
+}
+
+// The route's pattern with its parameters filled in; id parameters get id.
+function fill(pattern, id) {
+  return pattern.replace(/\{([a-z_]+)(?::([a-z]+))?\}/g, (_, name, type) => {
+    if (type === 'id' || name === 'id') return id;
+    if (type === 'date') return today();
+    if (type === 'int') return '1';
+    return 'x';
+  });
+}
+
+// Calls the route's API twin as person (or nobody).
+function callApi(route, path, { token, person, headers } = {}) {
+  if (route.method === 'GET') return api(server, 'GET', path + query(route, person), { token, headers });
+  return api(server, route.method, path, { token, headers, body: jsonBody(route, person) });
+}
+
+// Calls the route's page with a session cookie (and a valid csrf token when a
+// browser is given).
+async function callPage(route, path, { cookie, browser, person } = {}) {
+  if (route.method === 'GET') {
+    return fetch(server.url + path + query(route, person),
+      { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+  }
+  if (browser) {
+    const fields = {};
+    for (const f of route.fields) {
+      const v = sample(f, person);
+      fields[f.name] = typeof v === 'boolean' ? 'on' : v;
+    }
+    return browser.form(path, fields);
+  }
+  return fetch(server.url + path, {
+    method: route.method,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+    body: '',
+    redirect: 'manual',
+  });
+}
+
+function assertNoMarkers(text, what) {
+  for (const marker of aMarkers) {
+    assert.ok(!text.includes(marker), `${what} shows couple A's ${marker}`);
+  }
+}
+
+// ---- the route table itself ----
+
+test('the route table lists the private routes with their fields', () => {
+  assert.ok(privateRoutes.length >= 10, 'private routes are listed');
+  for (const r of routes) {
+    assert.match(r.method, /^(GET|POST)$/);
+    assert.match(r.pattern, /^\//);
+    assert.ok(['none', 'user', 'couple'].includes(r.auth), r.pattern);
+    for (const f of r.fields) assert.ok(f.name && f.type, `${r.pattern}: field ${JSON.stringify(f)}`);
+  }
+  for (const known of ['GET /us', 'GET /account', 'POST /account/sessions/{id:id}/revoke']) {
+    assert.ok(routes.some((r) => `${r.method} ${r.pattern}` === known), known);
+  }
+  assert.ok(idRoutes.length >= 1, 'at least one route takes an id');
+});
+
+// ---- 1. no session ----
+
+for (const route of privateRoutes) {
+  test(`${route.method} ${route.pattern} refuses a visitor without a session`, async () => {
+    const path = fill(route.pattern, '7531525899263868875');
+    if (route.api) {
+      for (const [what, headers] of [
+        ['no credentials', {}],
+        ['a made-up bearer token', { authorization: `Bearer ${'A'.repeat(43)}` }],
+        ['a made-up session cookie', { cookie: `hearth_session=${'B'.repeat(43)}` }],
+        ['a malformed bearer token', { authorization: 'Bearer not-a-token' }],
+      ]) {
+        const res = await callApi(route, `${path}`, { headers });
+        assert.equal(res.status, 401, `${what}: ${await res.text()}`);
+        assert.equal(res.headers.get('content-type'), 'application/problem+json');
+        const body = await res.json();
+        assert.equal(body.status, 401);
+        assert.equal(body.title, 'Please log in');
+      }
+    }
+    const page = await callPage(route, path);
+    assert.equal(page.status, 303, 'the page sends the visitor to log in');
+    const location = page.headers.get('location');
+    assert.match(location, /^\/login\?next=/);
+    if (route.method === 'GET') assert.equal(location, `/login?next=${path}`);
+  });
+}
+
+// ---- 2. B's session sees nothing of A ----
+
+for (const route of getRoutes) {
+  test(`GET ${route.pattern} shows couple B nothing of couple A`, async () => {
+    const ids = idParam.test(route.pattern) ? aIds : ['1'];
+    for (const id of ids) {
+      const path = fill(route.pattern, id);
+      for (const [who, person] of [['b1', b1], ['b2', b2]]) {
+        if (route.api) {
+          const res = await callApi(route, path, { token: person.token, person });
+          assert.ok(res.status < 500, `${who} API: ${res.status}`);
+          assertNoMarkers(await res.text(), `${who} GET /api/v1${path}`);
+        }
+        const page = await callPage(route, path, { cookie: `hearth_session=${person.token}`, person });
+        assert.ok(page.status < 500, `${who} page: ${page.status}`);
+        assertNoMarkers(await page.text(), `${who} GET ${path}`);
+        const location = page.headers.get('location') || '';
+        assertNoMarkers(location, `${who} GET ${path} redirect`);
+      }
+    }
+  });
+}
+
+// ---- 3. B's session cannot reach A's ids ----
+
+for (const route of idRoutes) {
+  test(`${route.method} ${route.pattern} answers 404 to couple B for each of couple A's ids`, async () => {
+    for (const id of aIds) {
+      const path = fill(route.pattern, id);
+      if (route.api) {
+        const res = await callApi(route, path, { token: b2.token, person: b2 });
+        const text = await res.text();
+        assert.equal(res.status, 404, `API ${path}: ${text}`);
+        assertNoMarkers(text, `POST /api/v1${path}`);
+      }
+      const page = await callPage(route, path, { browser: b2browser, person: b2 });
+      const text = await page.text();
+      assert.equal(page.status, 404, `page ${path}`);
+      assertNoMarkers(text, `page ${path}`);
+    }
+  });
+}
+
+test('couple A is unchanged by everything couple B tried, and both couples still work', async () => {
+  assert.deepEqual(await snapshot(), aBefore);
+  for (const p of [a1, a2, b1, b2]) {
+    const us = await apiOk(server, 'GET', '/us', { token: p.token });
+    assert.equal(us.my_name, p.name);
+  }
+  const a = await apiOk(server, 'GET', '/us', { token: a1.token });
+  assert.equal(a.couple.partner_name, a2.name);
+  const b = await apiOk(server, 'GET', '/us', { token: b1.token });
+  assert.equal(b.couple.partner_name, b2.name);
+});
