@@ -13,13 +13,17 @@
 #include "core/tz.h"
 #include "core/util.h"
 #include "http/router.h"
+#include "pages/home.h"
 #include "pages/pages.h"
+#include "practices/share.h"
 
 void app_register_routes(void)
 {
     router_add(pages_routes, pages_nroutes);
     router_add(accounts_routes, accounts_nroutes);
     router_add(pairing_routes, pairing_nroutes);
+    router_add(share_routes, share_nroutes);
+    router_add(home_routes, home_nroutes);
 }
 
 static void print_route(const struct route *r, void *ctx)
@@ -62,7 +66,7 @@ int app_start(const struct app_config *cfg)
         .idle_ms = cfg->session_idle_ms,
         .absolute_ms = cfg->session_absolute_ms,
     };
-    if (session_init(&sc) != 0 || accounts_init() != 0)
+    if (session_init(&sc) != 0 || accounts_init() != 0 || share_init() != 0)
         return -1;
     pairing_init(cfg->base_url);
     return 0;
@@ -70,6 +74,7 @@ int app_start(const struct app_config *cfg)
 
 void app_stop(void)
 {
+    share_shutdown();
     accounts_shutdown();
     session_shutdown();
     tz_shutdown();

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "core/assets.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -255,6 +256,7 @@ int main(int argc, char **argv)
     }
     if (sodium_init() < 0)
         fatal("libsodium cannot start");
+    clock_init();
     struct options o;
     memset(&o, 0, sizeof(o));
     if (!strcmp(argv[1], "routes")) {

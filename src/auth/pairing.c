@@ -278,20 +278,6 @@ static int leave(struct req *req, struct res *res)
     return 0;
 }
 
-/* ---- home ---- */
-
-static int us_page(struct req *req, struct res *res)
-{
-    json_t *c = NULL;
-    if (pairing_couple(req, &c) != DB_OK)
-        return -1;
-    title(res, "Us");
-    json_t *m = res_model(res);
-    json_object_set(m, "my_name", json_object_get(req->user, "name"));
-    json_object_set_new(m, "couple", c);
-    return 0;
-}
-
 const struct route pairing_routes[] = {
     {.method = "GET",
      .pattern = "/pair",
@@ -338,6 +324,5 @@ const struct route pairing_routes[] = {
                  .type = FIELD_SECRET,
                  .required = true,
                  .max = 1024}}},
-    {.method = "GET", .pattern = "/us", .handler = us_page, .view = "us", .auth = AUTH_COUPLE},
 };
 const size_t pairing_nroutes = ARRAY_LEN(pairing_routes);

@@ -173,8 +173,12 @@ int session_reload_user(struct req *req)
 {
     json_t *row;
     int rc = db_row(&row,
-                    "SELECT id, name, email, time_zone, couple_id, is_operator, created_at"
-                    " FROM users WHERE id = $1",
+                    "SELECT u.id, u.name, u.email, u.time_zone, u.couple_id, u.is_operator,"
+                    " u.created_at, c.time_zone AS couple_time_zone, p.id AS partner_id,"
+                    " p.name AS partner_name FROM users u"
+                    " LEFT JOIN couples c ON c.id = u.couple_id"
+                    " LEFT JOIN users p ON p.couple_id = u.couple_id AND p.id <> u.id"
+                    " WHERE u.id = $1",
                     "i", req->user_id);
     if (rc != DB_OK)
         return rc;

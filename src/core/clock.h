@@ -1,10 +1,17 @@
 /* clock.h: wall-clock time for stored timestamps, monotonic time for
- * durations. */
+ * durations.
+ *
+ * Tests move the wall clock: when HEARTH_CLOCK_FILE names a file at start-up,
+ * its content (a signed number of milliseconds) is added to the real time.
+ * The file is read again whenever it changes. Nothing else reads it, and
+ * without the variable the real clock is used as is. */
 #ifndef HEARTH_CLOCK_H
 #define HEARTH_CLOCK_H
 #include <stdint.h>
 
-/* Milliseconds since the Unix epoch, UTC. */
+/* Reads HEARTH_CLOCK_FILE once; call at start-up. */
+void clock_init(void);
+/* Milliseconds since the Unix epoch, UTC (plus the test offset, if any). */
 int64_t clock_now_ms(void);
 /* Monotonic nanoseconds, for measuring durations only. */
 int64_t clock_mono_ns(void);

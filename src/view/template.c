@@ -290,6 +290,18 @@ int html_escape(struct buf *out, const char *s, size_t n)
     return buf_append(out, s + start, n - start);
 }
 
+/* "list.0" names a list's first item: parts of digits index arrays. */
+static json_t *array_item(json_t *list, const char *part)
+{
+    size_t index = 0;
+    for (const char *p = part; *p; p++) {
+        if (*p < '0' || *p > '9' || index > 100000)
+            return NULL;
+        index = index * 10 + (size_t)(*p - '0');
+    }
+    return json_array_get(list, index);
+}
+
 static json_t *lookup(json_t *const *stack, int depth, const struct node *n)
 {
     if (n->npath == 0)
@@ -299,7 +311,7 @@ static json_t *lookup(json_t *const *stack, int depth, const struct node *n)
         if (v == NULL)
             continue;
         for (int k = 1; k < n->npath && v != NULL; k++)
-            v = json_object_get(v, n->path[k]);
+            v = json_is_array(v) ? array_item(v, n->path[k]) : json_object_get(v, n->path[k]);
         return v;
     }
     return NULL;

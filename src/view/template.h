@@ -1,6 +1,7 @@
 /* template.h: Hearth's logic-less templates, a subset of mustache.
  *
  *   {{name}} {{a.b}} {{.}}   the value, HTML-escaped (& < > " ')
+ *   {{list.0}}               an item of a list (so {{#list.0}} means "not empty")
  *   {{{name_html}}} {{&name_html}}
  *                            raw output; only names ending in "_html" are
  *                            accepted, and only the server puts HTML there

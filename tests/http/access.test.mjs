@@ -9,7 +9,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, startServer } from './server.mjs';
-import { api, apiOk, newCouple, signupBrowser, newPerson, pair, signup } from './people.mjs';
+import {
+  api, apiOk, Browser, newCouple, newPerson, pair, signup, signupBrowser,
+} from './people.mjs';
 
 const listed = run(['routes']);
 if (listed.status !== 0) throw new Error(`hearth routes failed: ${listed.stderr}`);
@@ -183,10 +185,11 @@ for (const route of privateRoutes) {
         ['a made-up session cookie', { cookie: `hearth_session=${'B'.repeat(43)}` }],
         ['a malformed bearer token', { authorization: 'Bearer not-a-token' }],
       ]) {
-        const res = await callApi(route, `${path}`, { headers });
-        assert.equal(res.status, 401, `${what}: ${await res.text()}`);
+        const res = await callApi(route, path, { headers });
+        const text = await res.text();
+        assert.equal(res.status, 401, `${what}: ${text}`);
         assert.equal(res.headers.get('content-type'), 'application/problem+json');
-        const body = await res.json();
+        const body = JSON.parse(text);
         assert.equal(body.status, 401);
         assert.equal(body.title, 'Please log in');
       }
@@ -252,4 +255,20 @@ test('couple A is unchanged by everything couple B tried, and both couples still
   assert.equal(a.couple.partner_name, a2.name);
   const b = await apiOk(server, 'GET', '/us', { token: b1.token });
   assert.equal(b.couple.partner_name, b2.name);
+});
+
+test('the checks above can see a leak: B\'s own pages show B\'s markers, and A\'s ids are real', async () => {
+  const page = await fetch(`${server.url}/account`, { headers: { cookie: `hearth_session=${b1.token}` } });
+  const html = await page.text();
+  assert.ok(html.includes(b1.email) && html.includes(b2.name));
+  const us = await (await api(server, 'GET', '/us', { token: b2.token })).text();
+  assert.ok(us.includes(b1.name));
+  const own = await apiOk(server, 'GET', '/account/sessions', { token: a1.token });
+  const id = own.sessions.find((s) => s.current).id;
+  assert.ok(aIds.includes(id));
+  const browser = new Browser(server);
+  await browser.login(a1);
+  const revoke = await browser.form(`/account/sessions/${id}/revoke`);
+  assert.equal(revoke.status, 303, 'the owner can revoke the id that B could not');
+  assert.equal((await api(server, 'GET', '/account', { token: a1.token })).status, 401);
 });

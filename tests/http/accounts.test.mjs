@@ -45,6 +45,11 @@ function assertNoSecrets(logs) {
   assert.doesNotMatch(logs, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i, 'no email address at all');
 }
 
+// A page fetched with token as the session cookie (redirects not followed).
+function asPage(path, token) {
+  return fetch(server.url + path, { headers: { cookie: `hearth_session=${token}` }, redirect: 'manual' });
+}
+
 // The session answers as signed in (200 from the API twin of /account).
 async function alive(token) {
   const res = await api(server, 'GET', '/account', { token });
@@ -228,6 +233,8 @@ test('logging in through the API answers the user and a new token', async () => 
   assert.match(out.token, /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(out.token, solo.token);
   assert.equal(setCookies(res).hearth_session.value, out.token);
+  assert.match(setCookies(res).hearth_device.value, new RegExp(`^${solo.id}\\.[0-9a-f]{24}\\.[0-9a-f]{64}$`),
+    'a signed device cookie is set at log-in');
   assert.ok(await alive(out.token));
   assert.ok(await alive(solo.token), 'the earlier session goes on');
 });
@@ -284,6 +291,14 @@ test('a log-in form follows a local next, never another site', async () => {
     const res = await b.login(solo, { next });
     assert.equal(res.headers.get('location'), '/pair', next);
   }
+});
+
+test('a next value is escaped on the log-in page', async () => {
+  const b = new Browser(server);
+  const html = await (await b.get(`/login?next=${encodeURIComponent('/x"><script>alert(1)</script>')}`)).text();
+  assert.ok(!html.includes('<script>alert(1)'));
+  assert.ok(html.includes('value="/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
+    || html.includes('value="/x&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'));
 });
 
 test('a page that needs a session redirects to log in, then back to it', async () => {
@@ -429,6 +444,16 @@ test('revoking one session ends only that one', async () => {
   assert.equal(self.status, 200);
   assert.equal(await alive(p.token), false);
   assert.equal((await here.get('/account')).status, 200);
+});
+
+test('a partner cannot revoke the other\'s sessions', async () => {
+  const { one, two } = await newCouple(server, 'partners');
+  const mine = await apiOk(server, 'GET', '/account/sessions', { token: one.token });
+  const id = mine.sessions[0].id;
+  await problem(await api(server, 'POST', `/account/sessions/${id}/revoke`, { token: two.token }), 404);
+  const theirs = await apiOk(server, 'GET', '/account/sessions', { token: two.token });
+  assert.ok(!theirs.sessions.some((s) => s.id === id), 'nor see them');
+  assert.ok(await alive(one.token));
 });
 
 test('revoking the current session logs this browser out', async () => {
@@ -639,7 +664,7 @@ test('the csrf check comes before validation: a cross-site post with bad fields 
   assert.equal(missing.status, 403);
 });
 
-test('API writes with a bearer token need no csrf token; with the session cookie they are refused from another site', async () => {
+test('API writes need no csrf token with a bearer token; with the session cookie other sites are refused', async () => {
   const p = await signup(server, newPerson('apicsrf'));
   const bearer = await api(server, 'POST', '/pair/invite', { token: p.token });
   assert.equal(bearer.status, 201);
@@ -672,10 +697,11 @@ test('an invite has an 8-character code from the unambiguous alphabet, a join li
   assert.match(json.invite.valid_until, /\d{4}/);
   assert.equal(json.invite.qr_svg_html, undefined, 'the QR code is only for the page');
 
-  const html = await (await fetch(`${server.url}/pair`, { headers: { cookie: `hearth_session=${p.token}` } })).text();
+  const html = await (await asPage('/pair', p.token)).text();
   assert.match(html, new RegExp(`<p class="invite-code" aria-label="Invite code">${invite.code}</p>`));
   assert.ok(html.includes(`<a href="${invite.link}">${invite.link}</a>`));
-  assert.match(html, /<div class="qr-box"><svg[^>]*>[\s\S]*<\/svg><\/div>/);
+  assert.match(html,
+    /<div class="qr-box"><svg [^>]*class="qr"[^>]*role="img" aria-label="QR code of the invite link"[^>]*>[\s\S]*<\/svg><\/div>/);
   assert.match(html, /Make a new code/);
 });
 
@@ -816,6 +842,39 @@ test('a join form with a wrong code comes back with 422, the error next to the f
   assert.match(html, /aria-describedby="code-hint code-error" aria-invalid="true"/);
 });
 
+test('when several people race for one code, exactly one pairs with its author', async () => {
+  const author = await signup(server, newPerson('race'));
+  const racers = [];
+  for (let i = 0; i < 4; i++) racers.push(await signup(server, newPerson('racer')));
+  const { code } = await apiOk(server, 'POST', '/pair/invite', { token: author.token }, 201);
+  const answers = await Promise.all(racers.map((r) =>
+    api(server, 'POST', '/pair/join', { token: r.token, body: { code } })));
+  const statuses = answers.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [200, 422, 422, 422]);
+  for (const r of answers.filter((x) => x.status === 422)) {
+    assert.match((await r.json()).errors.code, /already been used/);
+  }
+  const coupleId = sql(server, `SELECT couple_id FROM users WHERE id = ${author.id}`);
+  assert.equal(sql(server, `SELECT count(*) FROM users WHERE couple_id = ${coupleId}`), '2');
+});
+
+test('two people joining each other\'s codes at once end up in one couple', async () => {
+  const p = await signup(server, newPerson('mutual'));
+  const q = await signup(server, newPerson('mutual'));
+  const pc = await apiOk(server, 'POST', '/pair/invite', { token: p.token }, 201);
+  const qc = await apiOk(server, 'POST', '/pair/invite', { token: q.token }, 201);
+  const [a, b] = await Promise.all([
+    api(server, 'POST', '/pair/join', { token: p.token, body: { code: qc.code } }),
+    api(server, 'POST', '/pair/join', { token: q.token, body: { code: pc.code } }),
+  ]);
+  assert.deepEqual([a.status, b.status].sort(), [200, 422]);
+  const pCouple = sql(server, `SELECT couple_id FROM users WHERE id = ${p.id}`);
+  assert.notEqual(pCouple, '');
+  assert.equal(sql(server, `SELECT couple_id FROM users WHERE id = ${q.id}`), pCouple);
+  const couples = `SELECT count(DISTINCT couple_id) FROM memberships WHERE user_id IN (${p.id}, ${q.id})`;
+  assert.equal(sql(server, couples), '1');
+});
+
 test('someone already paired can neither join another code nor make an invite', async () => {
   const other = await signup(server, newPerson('lonely'));
   const { code } = await apiOk(server, 'POST', '/pair/invite', { token: other.token }, 201);
@@ -876,7 +935,7 @@ test('the couple\'s time zone starts as the inviter\'s and either partner can ch
 });
 
 test('/us needs a couple: unpaired pages go to /pair, the API answers 403', async () => {
-  const page = await fetch(`${server.url}/us`, { headers: { cookie: `hearth_session=${solo.token}` }, redirect: 'manual' });
+  const page = await asPage('/us', solo.token);
   assert.equal(page.status, 303);
   assert.equal(page.headers.get('location'), '/pair');
   const body = await problem(await api(server, 'GET', '/us', { token: solo.token }), 403);
@@ -890,7 +949,7 @@ test('/us shows both names and since when, as a page and as JSON', async () => {
   assert.equal(json.my_name, couple.one.name);
   assert.equal(json.couple.partner_name, couple.two.name);
   assert.match(json.couple.since, /^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
-  const page = await fetch(`${server.url}/us`, { headers: { cookie: `hearth_session=${couple.two.token}` } });
+  const page = await asPage('/us', couple.two.token);
   assert.equal(page.status, 200);
   const html = await page.text();
   assert.ok(html.includes(`<h1>${couple.two.name} &amp; ${couple.one.name}</h1>`));
@@ -899,7 +958,7 @@ test('/us shows both names and since when, as a page and as JSON', async () => {
 });
 
 test('a paired person opening /pair is sent to /us', async () => {
-  const page = await fetch(`${server.url}/pair`, { headers: { cookie: `hearth_session=${couple.one.token}` }, redirect: 'manual' });
+  const page = await asPage('/pair', couple.one.token);
   assert.equal(page.status, 303);
   assert.equal(page.headers.get('location'), '/us');
 });
@@ -907,7 +966,7 @@ test('a paired person opening /pair is sent to /us', async () => {
 // ---- leaving ----
 
 test('the leave page says the partner gets no message and what each keeps', async () => {
-  const page = await fetch(`${server.url}/couple/leave`, { headers: { cookie: `hearth_session=${couple.one.token}` } });
+  const page = await asPage('/couple/leave', couple.one.token);
   assert.equal(page.status, 200);
   const html = await page.text();
   assert.ok(html.includes(`You are paired with ${couple.two.name} since`));
@@ -947,13 +1006,13 @@ test('leaving unpairs both at once; /us is closed for either, who can each still
 
   for (const p of [one, two]) {
     await problem(await api(server, 'GET', '/us', { token: p.token }), 403);
-    const page = await fetch(`${server.url}/us`, { headers: { cookie: `hearth_session=${p.token}` }, redirect: 'manual' });
+    const page = await asPage('/us', p.token);
     assert.equal(page.headers.get('location'), '/pair');
     const account = await apiOk(server, 'GET', '/account', { token: p.token });
     assert.equal(account.account.paired, false);
     assert.equal(account.couple, undefined);
   }
-  const partnerPair = await fetch(`${server.url}/pair`, { headers: { cookie: `hearth_session=${one.token}` } });
+  const partnerPair = await asPage('/pair', one.token);
   assert.doesNotMatch(await partnerPair.text(), /You have left/, 'the partner is not told');
   assert.notEqual(sql(server, `SELECT ended_at FROM couples WHERE id = ${coupleId}`), '');
 
@@ -1008,11 +1067,11 @@ test('the account page shows name, email, time zone and couple, also as JSON', a
   assert.ok(json.time_zones.some((z) => z.name === 'Europe/Paris'));
   assert.deepEqual(json.time_zones.filter((z) => z.selected).map((z) => z.name), ['UTC']);
 
-  const html = await (await fetch(`${server.url}/account`, { headers: { cookie: `hearth_session=${couple.one.token}` } })).text();
+  const html = await (await asPage('/account', couple.one.token)).text();
   for (const fact of [`<dd>${couple.one.name}</dd>`, `<dd>${couple.one.email}</dd>`, '<dd>UTC</dd>',
     `Paired with ${couple.two.name} since`]) assert.ok(html.includes(fact), fact);
   assert.ok(!html.includes(couple.two.email), 'not the partner\'s email');
-  const unpaired = await (await fetch(`${server.url}/account`, { headers: { cookie: `hearth_session=${solo.token}` } })).text();
+  const unpaired = await (await asPage('/account', solo.token)).text();
   assert.match(unpaired, /Not paired\./);
 });
 
@@ -1020,7 +1079,8 @@ test('account settings change name, email and time zone', async () => {
   const { person, browser } = await signupBrowser(server, newPerson('settings'));
   const email = `${unique('renamed')}@example.org`;
   secrets.emails.add(email);
-  const res = await browser.form('/account/settings', { name: 'Renamed Person', email: email.toUpperCase(), time_zone: 'Europe/Berlin' });
+  const res = await browser.form('/account/settings',
+    { name: 'Renamed Person', email: email.toUpperCase(), time_zone: 'Europe/Berlin' });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/account?done=settings');
   const html = await (await browser.get('/account?done=settings')).text();
@@ -1120,7 +1180,8 @@ test('the safety page is public: what the partner sees and cannot see, how to le
   assert.match(html, /Your sessions, devices, browsers or network addresses\./);
   assert.match(html, /Your email address, password and account settings\./);
   assert.match(html, /<a href="\/couple\/leave">Leave your couple<\/a>\. Your partner gets no message\./);
-  assert.match(html, /<a class="button button-danger" href="https:\/\/www\.wikipedia\.org\/" data-quick-exit rel="noreferrer">Quick exit<\/a>/);
+  assert.match(html,
+    /<a class="button button-danger" href="https:\/\/www\.wikipedia\.org\/" data-quick-exit rel="noreferrer">Quick exit<\/a>/);
   assert.doesNotMatch(html, /action="\/account\/sessions\/revoke-all"/, 'no log-out form for visitors');
   assert.match(html, /href="\/login">log in<\/a>/);
   const json = await apiOk(server, 'GET', '/safety');
@@ -1132,7 +1193,8 @@ test('signed in, the safety page offers log out everywhere with the session\'s c
   const b = new Browser(server);
   await b.login(couple.two);
   const html = await (await b.get('/safety')).text();
-  assert.match(html, /<form method="post" action="\/account\/sessions\/revoke-all">\s*<input type="hidden" name="csrf" value="[^"]+">/);
+  assert.match(html,
+    /<form method="post" action="\/account\/sessions\/revoke-all">\s*<input type="hidden" name="csrf" value="[^"]+">/);
   assert.equal(csrfOf(html), await b.csrf());
   const json = await apiOk(server, 'GET', '/safety', { token: couple.two.token });
   assert.equal(json.signed_in, true);

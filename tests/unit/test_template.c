@@ -86,6 +86,13 @@ static void dotted_names_walk_into_objects(void **state)
     expect("{{a.b.c}}/{{a.x.y}}", "{\"a\": {\"b\": {\"c\": \"deep\"}}}", "deep/");
 }
 
+static void numeric_parts_index_lists(void **state)
+{
+    (void)state;
+    expect("{{#xs.0}}first {{xs.0.n}}{{/xs.0}}{{^ys.0}} ys empty{{/ys.0}} [{{xs.9}}]",
+           "{\"xs\": [{\"n\": 7}], \"ys\": []}", "first 7 ys empty []");
+}
+
 static void sections_iterate_lists_and_nest(void **state)
 {
     (void)state;
@@ -179,6 +186,7 @@ int main(void)
         cmocka_unit_test(raw_output_is_only_for_names_ending_in_html),
         cmocka_unit_test(numbers_booleans_and_missing_values_render_plainly),
         cmocka_unit_test(dotted_names_walk_into_objects),
+        cmocka_unit_test(numeric_parts_index_lists),
         cmocka_unit_test(sections_iterate_lists_and_nest),
         cmocka_unit_test(sections_see_outer_names),
         cmocka_unit_test(sections_enter_objects_and_show_truthy_scalars_once),
