@@ -822,8 +822,9 @@ static int dive_model(struct req *req, json_t *dive, json_t **out)
     json_t *row;
     json_array_foreach(rows, i, row)
     {
-        char key[8];
-        snprintf(key, sizeof(key), "%d", (int)json_integer_value(json_object_get(row, "position")));
+        char key[24];
+        snprintf(key, sizeof(key), "%lld",
+                 (long long)json_integer_value(json_object_get(row, "position")));
         json_t *pair = json_object_get(by_pos, key);
         if (pair == NULL) {
             pair = json_object();
@@ -833,7 +834,7 @@ static int dive_model(struct req *req, json_t *dive, json_t **out)
         json_object_set(pair, mine ? "mine" : "partner", json_object_get(row, "text"));
     }
     json_decref(rows);
-    char key[8];
+    char key[24];
     snprintf(key, sizeof(key), "%d", pos);
     json_t *current = json_object_get(by_pos, key), *pairs = json_array();
     json_t *mine = current ? json_object_get(current, "mine") : NULL;
