@@ -235,8 +235,7 @@ static int account_page(struct req *req, struct res *res)
     const char *mine = json_string_value(json_object_get(req->user, "time_zone"));
     size_t i;
     json_t *z;
-    json_array_foreach(tz_names(), i, z)
-    {
+    json_array_foreach (tz_names(), i, z) {
         json_t *o = json_object();
         json_object_set(o, "name", z);
         if (mine != NULL && strcmp(mine, json_string_value(z)) == 0)
@@ -407,8 +406,7 @@ static int sessions_page(struct req *req, struct res *res)
     const char *tz = json_string_value(json_object_get(req->user, "time_zone"));
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
-    {
+    json_array_foreach (rows, i, row) {
         char when[32];
         tz_format(tz, json_integer_value(json_object_get(row, "created_at")), when);
         json_object_set_new(row, "started", json_string(when));

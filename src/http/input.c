@@ -149,8 +149,7 @@ int input_parse_json(const struct route *r, json_t *raw, const char *data, size_
     }
     const char *key;
     json_t *v;
-    json_object_foreach(doc, key, v)
-    {
+    json_object_foreach (doc, key, v) {
         const struct field *f = find_field(r, key, strlen(key));
         if (f != NULL)
             json_object_set(raw, f->name, v);
@@ -353,8 +352,7 @@ static json_t *check_value(struct req *req, const struct field *f, json_t *v)
         json_t *out = json_array();
         size_t i;
         json_t *item;
-        json_array_foreach(v, i, item)
-        {
+        json_array_foreach (v, i, item) {
             if (!json_is_string(item) || !in_choices(f, json_string_value(item))) {
                 set_error(req, f, "%s must be a list of the offered choices.", label_of(f));
                 json_decref(out);

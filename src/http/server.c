@@ -220,7 +220,8 @@ static enum MHD_Result send_error(struct ctx *cx, int status, const char *detail
     json_t *messages = json_array();
     const char *field;
     json_t *msg;
-    json_object_foreach(cx->req.errors, field, msg) json_array_append(messages, msg);
+    json_object_foreach (cx->req.errors, field, msg)
+        json_array_append(messages, msg);
     json_object_set_new(doc, "messages", messages);
     json_t *rctx = request_context(cx);
     int rc = view_page("error", rctx, doc, &out);

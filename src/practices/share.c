@@ -20,6 +20,16 @@
 #include "store/db.h"
 
 static const char *const reactions[] = {"thanks", "me-too", "tell-me-more", "love", NULL};
+static const char *const reaction_labels[] = {"Thank you for sharing", "Me too", "Tell me more",
+                                              "Love this"};
+
+static const char *reaction_label(const char *r)
+{
+    for (int i = 0; r != NULL && reactions[i] != NULL; i++)
+        if (strcmp(reactions[i], r) == 0)
+            return reaction_labels[i];
+    return "";
+}
 static const char *const modes[] = {"together", "writing", NULL};
 
 /* ---- small helpers ---- */
@@ -99,8 +109,9 @@ static bool wants_category(const struct settings *s, const char *slug)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(s->categories, i,
-                       c) if (strcmp(json_string_value(c), slug) == 0) return true;
+    json_array_foreach (s->categories, i, c)
+        if (strcmp(json_string_value(c), slug) == 0)
+            return true;
     return false;
 }
 
@@ -122,7 +133,7 @@ static int draw(struct req *req, const struct question **out)
     json_t *seen = json_object();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
+    json_array_foreach (rows, i, row)
         json_object_set(seen, json_string_value(json_object_get(row, "question_key")), json_true());
     json_decref(rows);
 
@@ -244,8 +255,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
     json_object_set_new(partner, "answered", json_false());
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
-    {
+    json_array_foreach (rows, i, row) {
         if (id_of(json_object_get(row, "user_id")) == req->user_id) {
             json_decref(mine);
             mine = json_pack("{s:O}", "text", json_object_get(row, "text"));
@@ -266,12 +276,12 @@ static int item_model(struct req *req, json_t *item, json_t **out)
                      "SELECT user_id, reaction FROM share_reactions"
                      " WHERE couple_id = $1 AND item_id = $2 LIMIT 2",
                      "ii", req->couple_id, item_id) == DB_OK) {
-            json_array_foreach(rows, i, row)
-            {
+            json_array_foreach (rows, i, row) {
                 bool me = id_of(json_object_get(row, "user_id")) == req->user_id;
-                json_array_append_new(
-                    reacts, json_pack("{s:s, s:O, s:b}", "name", me ? "You" : partner_name(req),
-                                      "reaction", json_object_get(row, "reaction"), "mine", me));
+                const char *r = json_string_value(json_object_get(row, "reaction"));
+                json_array_append_new(reacts, json_pack("{s:s, s:s, s:s, s:b}", "name",
+                                                        me ? "You" : partner_name(req), "reaction",
+                                                        r, "label", reaction_label(r), "mine", me));
             }
             json_decref(rows);
         }
@@ -279,8 +289,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
                      "SELECT id, user_id, text, created_at FROM share_comments"
                      " WHERE couple_id = $1 AND item_id = $2 ORDER BY id LIMIT 200",
                      "ii", req->couple_id, item_id) == DB_OK) {
-            json_array_foreach(rows, i, row)
-            {
+            json_array_foreach (rows, i, row) {
                 bool me = id_of(json_object_get(row, "user_id")) == req->user_id;
                 char when[32];
                 tz_format(couple_tz(req), json_integer_value(json_object_get(row, "created_at")),
@@ -338,8 +347,9 @@ static int open_asks(struct req *req, json_t *model)
     }
     size_t i;
     json_t *row, *m;
-    json_array_foreach(rows, i, row) if (item_model(req, row, &m) == 0)
-        json_array_append_new(asks, m);
+    json_array_foreach (rows, i, row)
+        if (item_model(req, row, &m) == 0)
+            json_array_append_new(asks, m);
     json_decref(rows);
     json_object_set_new(model, "asks", asks);
     return 0;
@@ -683,8 +693,7 @@ static int archive(struct req *req, struct res *res)
     json_t *items = json_array();
     size_t i;
     json_t *row, *m;
-    json_array_foreach(rows, i, row)
-    {
+    json_array_foreach (rows, i, row) {
         if (i == SHARE_ARCHIVE_PAGE)
             break;
         if (item_model(req, row, &m) == 0)
@@ -732,8 +741,7 @@ static int save_settings(struct req *req, struct res *res)
     char list[1024] = "";
     size_t used = 0, i;
     json_t *c;
-    json_array_foreach(json_object_get(req->input, "categories"), i, c)
-    {
+    json_array_foreach (json_object_get(req->input, "categories"), i, c) {
         int n = snprintf(list + used, sizeof(list) - used, "%s%s", used ? "," : "",
                          json_string_value(c));
         if (n > 0 && (size_t)n < sizeof(list) - used)
@@ -820,8 +828,7 @@ static int dive_model(struct req *req, json_t *dive, json_t **out)
     json_t *by_pos = json_object();
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
-    {
+    json_array_foreach (rows, i, row) {
         char key[24];
         snprintf(key, sizeof(key), "%lld",
                  (long long)json_integer_value(json_object_get(row, "position")));
@@ -1018,9 +1025,10 @@ static int export_share(int64_t user_id, json_t *out)
         return -1;
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row) json_object_set_new(
-        row, "question",
-        json_string(questions_dive((int)json_integer_value(json_object_get(row, "position")))));
+    json_array_foreach (rows, i, row)
+        json_object_set_new(
+            row, "question",
+            json_string(questions_dive((int)json_integer_value(json_object_get(row, "position")))));
     json_object_set_new(out, "deep_dive_answers", rows);
     return 0;
 }

@@ -344,8 +344,7 @@ int db_int(int64_t *out, const char *sql, const char *types, ...)
     const char *key;
     json_t *v;
     *out = 0;
-    json_object_foreach(row, key, v)
-    {
+    json_object_foreach (row, key, v) {
         if (json_is_integer(v))
             *out = json_integer_value(v);
         else if (json_is_string(v))

@@ -364,8 +364,7 @@ static int render_section(const struct tpl *t, const struct node *n, size_t k, j
     if (json_is_array(v)) {
         size_t i;
         json_t *item;
-        json_array_foreach(v, i, item)
-        {
+        json_array_foreach (v, i, item) {
             stack[depth] = item;
             if (render_nodes(t, k + 1, n->end, stack, depth + 1, out, partials) != 0)
                 return -1;
