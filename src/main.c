@@ -18,6 +18,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "practices/questions.h"
 #include "store/db.h"
 #include "view/view.h"
 
@@ -260,6 +261,8 @@ int main(int argc, char **argv)
     struct options o;
     memset(&o, 0, sizeof(o));
     if (!strcmp(argv[1], "routes")) {
+        if (questions_init() != 0) /* routes take their choices from content */
+            return 1;
         app_register_routes();
         app_print_routes();
         return 0;

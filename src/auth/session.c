@@ -226,7 +226,9 @@ static int load_session(struct req *req, const char *token)
         json_decref(row);
         return -1;
     }
-    if (now - used >= TOUCH_EVERY_MS)
+    /* written at most once a minute, and often enough for short idle limits */
+    int64_t touch = config.idle_ms / 4 < TOUCH_EVERY_MS ? config.idle_ms / 4 : TOUCH_EVERY_MS;
+    if (now - used >= touch)
         db_exec("UPDATE sessions SET last_used_at = $3 WHERE user_id = $1 AND id = $2", "iii",
                 user_id, session_id, now);
     req->session_id = session_id;
@@ -238,14 +240,17 @@ static int load_session(struct req *req, const char *token)
 
 static int session_guard(struct req *req, struct res *res)
 {
+    /* A bearer token counts (and skips the form token) only when it is valid;
+     * an invalid one leaves the request anonymous, with every check. */
     const char *token = bearer_token(req);
-    if (token != NULL)
-        req->bearer = true;
-    else
+    bool from_header = token != NULL;
+    if (!from_header)
         token = req_cookie(req, cookie_session);
-    if (token_shape(token) && load_session(req, token) != 0) {
+    if (token_shape(token) && load_session(req, token) == 0) {
+        req->bearer = from_header;
+    } else if (token != NULL) {
         req->session_id = req->user_id = req->couple_id = 0;
-        if (!req->bearer) /* a stale cookie: drop it */
+        if (!from_header) /* a stale cookie: drop it */
             set_cookie(req, res, cookie_session, "", 0);
     }
     if (req->session_id == 0 && !req->bearer) {

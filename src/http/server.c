@@ -241,11 +241,7 @@ static enum MHD_Result send_error(struct ctx *cx, int status, const char *detail
 
 static enum MHD_Result send_json(struct ctx *cx, int status, json_t *model)
 {
-    char *body = json_dumps(model ? model : json_object(), JSON_COMPACT);
-    if (model == NULL) {
-        free(body);
-        body = xstrdup("{}");
-    }
+    char *body = model ? json_dumps(model, JSON_COMPACT) : xstrdup("{}");
     if (body == NULL)
         return send_error(cx, 500, NULL);
     return send_body(cx, status, "application/json", body, strlen(body));

@@ -1,0 +1,1067 @@
+// Share: the daily question with its mutual reveal, swaps, reactions,
+// comments, past days, the archive, questions of your own, settings and the
+// deep-dive evening; what a partner, another couple and the pages may see.
+// The server runs on a test clock (HEARTH_CLOCK_FILE) that only ever moves
+// forward, so days can pass in milliseconds.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './server.mjs';
+import {
+  api, apiOk, Browser, newCouple, newPerson, pair, signup, unique,
+} from './people.mjs';
+
+const DAY = 86_400_000;
+const REACTIONS = ['thanks', 'me-too', 'tell-me-more', 'love'];
+
+let server;
+let clockDir;
+let clockFile;
+let offset = 0;
+let stamp = 1_700_000_000;
+
+// ---- the test clock ----
+
+function setOffset(ms) {
+  assert.ok(ms >= offset, 'the test clock only moves forward');
+  offset = ms;
+  writeFileSync(clockFile, `${ms}\n`);
+  stamp += 1; // a new mtime every time, so the server reads the file again
+  utimesSync(clockFile, stamp, stamp);
+}
+const now = () => Date.now() + offset;
+const advance = (ms) => setOffset(offset + ms);
+// Moves the clock forward to the next h:m:s UTC at least a second away.
+function atNextUTC(h, m, s) {
+  const t = new Date(now() + 1000);
+  let target = Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), h, m, s);
+  if (target < now() + 1000) target += DAY;
+  setOffset(offset + (target - now()));
+}
+
+// "YYYY-MM-DD" in zone tz at time ms.
+function localDate(tz, ms) {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit',
+  }).format(new Date(ms));
+}
+function addDays(day, n) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+const utcDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+before(async () => {
+  clockDir = mkdtempSync(join(tmpdir(), 'hearth-clock-'));
+  clockFile = join(clockDir, 'offset');
+  setOffset(0);
+  server = await startServer({ env: { HEARTH_CLOCK_FILE: clockFile } });
+  // Noon UTC: tests that stay within a day have twelve hours either side.
+  atNextUTC(12, 0, 0);
+});
+after(async () => {
+  const status = await server.stop();
+  rmSync(clockDir, { recursive: true, force: true });
+  assert.equal(status.code, 0);
+});
+
+// ---- people ----
+
+function couple(tag, timeZone = 'UTC') {
+  return newCouple(server, tag, { timeZone });
+}
+
+// The JSON model of GET path for person p.
+const json = (p, path) => apiOk(server, 'GET', path, { token: p.token });
+// A JSON POST that must answer expected; returns the body.
+const send = (p, path, body = {}, expected = 200) => apiOk(server, 'POST', path, { token: p.token, body }, expected);
+// Any request; returns {status, body (parsed), text}.
+async function call(p, method, path, body) {
+  const res = await api(server, method, path, { token: p.token, body });
+  const text = await res.text();
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, body: parsed, text };
+}
+
+// A browser with p's session cookie.
+const browsers = new Map();
+function browser(p) {
+  let b = browsers.get(p);
+  if (!b) {
+    b = new Browser(server);
+    b.jar.set('hearth_session', p.token);
+    browsers.set(p, b);
+  }
+  return b;
+}
+async function page(p, path, expected = 200) {
+  const res = await browser(p).get(path);
+  const html = await res.text();
+  assert.equal(res.status, expected, `GET ${path}: ${html.slice(0, 300)}`);
+  return html;
+}
+// Posts an HTML form with p's CSRF token; returns {status, location, html}.
+async function form(p, path, fields) {
+  const res = await browser(p).form(path, fields);
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+}
+async function exportOf(p) {
+  return apiOk(server, 'POST', '/account/export', { token: p.token, body: { password: p.password } });
+}
+
+function escapeHtml(s) {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+// The content of the textarea with this id.
+function textarea(html, id) {
+  const m = html.match(new RegExp(`<textarea id="${id}"[^>]*>([\\s\\S]*?)</textarea>`));
+  return m ? m[1] : undefined;
+}
+// Every key of a JSON value, however deep.
+function keysOf(v, out = []) {
+  if (Array.isArray(v)) v.forEach((x) => keysOf(x, out));
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) { out.push(k); keysOf(x, out); }
+  }
+  return out;
+}
+function assertAbsent(haystack, needle, where) {
+  const text = typeof haystack === 'string' ? haystack : JSON.stringify(haystack);
+  assert.ok(!text.includes(needle), `${where} shows "${needle}"`);
+}
+// A search result without the search term it echoes (the JSON q and q_url,
+// the page's search box and its "Nothing matches" line).
+function withoutQuery(result) {
+  if (typeof result !== 'string') {
+    const { q, q_url: qUrl, ...rest } = result;
+    return rest;
+  }
+  return result.replace(/<input id="q"[^>]*>/, '').replace(/Nothing matches “[^”]*”/, '');
+}
+
+// ---- the daily question ----
+
+test('the question of the day is the same for both partners and across reloads', async () => {
+  const { one, two } = await couple('same', 'Europe/Paris');
+  const first = await json(one, '/share');
+  assert.equal(first.kind, 'daily');
+  assert.equal(first.day, localDate('Europe/Paris', now()));
+  assert.equal(first.today, true);
+  assert.match(first.question.id, /^[0-9a-f]{12}$/);
+  assert.ok(first.question.text.length > 0);
+  assert.ok(['light', 'deeper', 'deep'].includes(first.question.depth));
+  assert.ok(first.question.category_label.length > 0);
+  assert.equal(first.mine, null);
+  assert.deepEqual(first.partner, { name: two.name, answered: false });
+  assert.equal(first.revealed, false);
+  for (const [p, path] of [[two, '/share'], [one, '/share'], [two, '/share'], [one, `/share/${first.day}`]]) {
+    const again = await json(p, path);
+    assert.equal(again.id, first.id, `${path}`);
+    assert.equal(again.day, first.day);
+    assert.deepEqual(again.question, first.question);
+  }
+  for (const p of [one, two]) {
+    assert.deepEqual((await json(p, '/us')).share.question, first.question);
+    const html = await page(p, '/share');
+    assert.ok(html.includes(escapeHtml(first.question.text)));
+    assert.ok((await page(p, '/us')).includes(escapeHtml(first.question.text)));
+  }
+});
+
+test('daily questions keep to the chosen depth and topics', async () => {
+  const { one, two } = await couple('set');
+  const saved = await send(one, '/share/settings', { depth: 'light', categories: ['family'] });
+  assert.equal(saved.depth, 'light');
+  const theirs = await json(two, '/share/settings');
+  assert.equal(theirs.depth, 'light');
+  assert.deepEqual(theirs.depths.filter((d) => d.selected).map((d) => d.name), ['light']);
+  assert.deepEqual(theirs.categories.filter((c) => c.selected).map((c) => c.name), ['family']);
+  for (let d = 0; d < 6; d++) {
+    if (d > 0) advance(DAY);
+    const { question } = await json(d % 2 ? one : two, '/share');
+    assert.equal(question.category, 'family', `day ${d}`);
+    assert.equal(question.category_label, 'Family');
+    assert.equal(question.depth, 'light', `day ${d}`);
+  }
+
+  // "deeper" includes the lighter questions; the form works as well as JSON.
+  const res = await form(two, '/share/settings', { depth: 'deeper', categories: ['childhood', 'play-and-fun'] });
+  assert.equal(res.status, 303);
+  assert.equal(res.location, '/share/settings?saved=1');
+  const settingsPage = await page(one, '/share/settings');
+  assert.match(settingsPage, /name="depth" value="deeper" checked/);
+  assert.match(settingsPage, /name="categories" value="childhood" checked/);
+  assert.match(settingsPage, /name="categories" value="family">/);
+  for (let d = 0; d < 8; d++) {
+    advance(DAY);
+    const { question } = await json(one, '/share');
+    assert.ok(['childhood', 'play-and-fun'].includes(question.category), question.category);
+    assert.ok(['light', 'deeper'].includes(question.depth), question.depth);
+  }
+
+  for (const body of [
+    { depth: 'light', categories: [] },
+    { depth: 'light' },
+    { depth: 'light', categories: ['no-such-topic'] },
+    { depth: 'abyss', categories: ['family'] },
+    { categories: ['family'] },
+  ]) {
+    const bad = await call(one, 'POST', '/share/settings', body);
+    assert.equal(bad.status, 422, JSON.stringify(body));
+  }
+  const kept = await json(one, '/share/settings');
+  assert.equal(kept.depth, 'deeper');
+  assert.deepEqual(kept.categories.filter((c) => c.selected).map((c) => c.name), ['childhood', 'play-and-fun']);
+});
+
+test('no daily question comes back until every eligible one has been asked', async () => {
+  const { one, two } = await couple('pool');
+  const bank = await json(one, '/share/questions');
+  const family = bank.categories.find((c) => c.name === 'family');
+  const pool = family.per_depth.light;
+  assert.ok(pool >= 5, `family has ${pool} light questions`);
+  await send(one, '/share/settings', { depth: 'light', categories: ['family'] });
+  const cycles = [];
+  for (let cycle = 0; cycle < 2; cycle++) {
+    const ids = new Map();
+    for (let d = 0; d < pool; d++) {
+      advance(DAY);
+      const { question } = await json(d % 2 ? one : two, '/share');
+      assert.equal(question.category, 'family');
+      assert.equal(question.depth, 'light');
+      assert.ok(!ids.has(question.id), `cycle ${cycle}, day ${d}: "${question.text}" came back`);
+      ids.set(question.id, question.text);
+    }
+    assert.equal(ids.size, pool);
+    assert.equal(new Set(ids.values()).size, pool);
+    cycles.push(ids);
+  }
+  // The second round goes through the same questions, each once again.
+  assert.deepEqual([...cycles[1].keys()].sort(), [...cycles[0].keys()].sort());
+});
+
+test('the day rolls over at midnight in the couple\'s time zone, not at midnight UTC', async () => {
+  // Asia/Kolkata is UTC+5:30 all year: local midnight is 18:30 UTC. The
+  // couple's zone is the inviter's.
+  const one = await signup(server, newPerson('tz1'), { timeZone: 'Asia/Kolkata' });
+  const two = await signup(server, newPerson('tz2'), { timeZone: 'America/New_York' });
+  await pair(server, one, two);
+  assert.equal((await json(two, '/account')).couple.time_zone, 'Asia/Kolkata');
+
+  atNextUTC(18, 29, 30); // 23:59:30 in Kolkata
+  const late = await json(one, '/share');
+  const day = localDate('Asia/Kolkata', now());
+  assert.equal(late.day, day);
+  assert.equal((await json(two, '/share')).id, late.id);
+
+  advance(60_000); // 00:00:30 in Kolkata, still 18:30 UTC
+  const early = await json(two, '/share');
+  assert.equal(early.day, addDays(day, 1));
+  assert.equal(utcDate(now()), day, 'UTC is still on the previous day');
+  assert.notEqual(early.id, late.id);
+  assert.notEqual(early.question.id, late.question.id);
+  assert.equal((await json(one, '/share')).id, early.id);
+  assert.equal((await json(one, `/share/${day}`)).id, late.id);
+
+  // Midnight UTC changes nothing.
+  atNextUTC(23, 59, 30);
+  assert.equal((await json(one, '/share')).id, early.id);
+  advance(60_000);
+  assert.equal(utcDate(now()), addDays(day, 1));
+  const afterUtcMidnight = await json(one, '/share');
+  assert.equal(afterUtcMidnight.id, early.id);
+  assert.equal(afterUtcMidnight.day, addDays(day, 1));
+
+  // The couple's time zone can change; the day follows it. In São Paulo
+  // (UTC-3 all year) it is 21:00 of the earlier day now.
+  const changed = await call(one, 'POST', '/couple/settings', { couple_time_zone: 'America/Sao_Paulo' });
+  assert.equal(changed.status, 200, changed.text);
+  assert.equal((await json(two, '/account')).couple.time_zone, 'America/Sao_Paulo');
+  const back = await json(two, '/share');
+  assert.equal(back.day, day);
+  assert.equal(back.id, late.id);
+  atNextUTC(2, 59, 30); // 23:59:30 in São Paulo
+  assert.equal((await json(one, '/share')).day, day);
+  advance(60_000);
+  const next = await json(one, '/share');
+  assert.equal(next.day, addDays(day, 1));
+  assert.equal(next.id, early.id);
+
+  atNextUTC(12, 0, 0);
+});
+
+// ---- answering and the reveal ----
+
+test('you can answer, change your answer until your partner answers, and not after', async () => {
+  const { one, two } = await couple('answer');
+  const { day } = await json(one, '/share');
+
+  for (const text of ['', '   ', 'x'.repeat(4001)]) {
+    const bad = await call(one, 'POST', '/share/answer', { text });
+    assert.equal(bad.status, 422);
+    assert.ok(bad.body.errors.text, `an error for ${JSON.stringify(text.slice(0, 10))}`);
+  }
+  assert.equal((await call(one, 'POST', '/share/answer', {})).status, 422);
+  assert.equal((await json(one, '/share')).mine, null);
+
+  const longest = await send(one, '/share/answer', { text: 'y'.repeat(4000) });
+  assert.equal(longest.mine.text, 'y'.repeat(4000));
+  const first = await send(one, '/share/answer', { text: 'A small garden with tomatoes.' });
+  assert.deepEqual(first.mine, { text: 'A small garden with tomatoes.' });
+  assert.equal(first.revealed, false);
+  const changed = await send(one, '/share/answer', { text: 'A bigger garden, with a pond.' });
+  assert.deepEqual(changed.mine, { text: 'A bigger garden, with a pond.' });
+  assert.equal((await json(one, '/share')).mine.text, 'A bigger garden, with a pond.');
+  assert.equal((await json(two, '/share')).partner.answered, true);
+
+  // An update through the form redirects back to the page.
+  const viaForm = await form(one, '/share/answer', { text: 'A garden and a bench.' });
+  assert.equal(viaForm.status, 303);
+  assert.equal(viaForm.location, '/share');
+  assert.match(await page(one, '/share'), /Update my answer/);
+
+  const both = await send(two, '/share/answer', { text: 'A balcony full of herbs.' });
+  assert.equal(both.revealed, true);
+
+  const late = await call(one, 'POST', '/share/answer', { text: 'Something else entirely.' });
+  assert.equal(late.status, 422);
+  assert.ok(late.body.errors.text);
+  assert.equal((await call(two, 'POST', `/share/${day}/answer`, { text: 'Or not.' })).status, 422);
+  const lateForm = await form(one, '/share/answer', { text: 'Something else entirely.' });
+  assert.equal(lateForm.status, 422);
+  assert.match(lateForm.html, /no longer change/, 'the page says why the answer was refused');
+  const after = await json(one, '/share');
+  assert.equal(after.mine.text, 'A garden and a bench.');
+  assert.equal(after.partner.text, 'A balcony full of herbs.');
+});
+
+test('before both have answered, no page, search, export or JSON shows the partner\'s answer', async () => {
+  const { one, two } = await couple('reveal');
+  const word = unique('hush');
+  const secret = `I have never told anyone about ${word}`;
+  const { day } = await json(one, '/share');
+  const mine = await send(one, '/share/answer', { text: secret });
+  assert.deepEqual(mine.mine, { text: secret });
+  assert.deepEqual(mine.partner, { name: two.name, answered: false });
+
+  // What the partner, who has not answered, can reach.
+  const share = await json(two, '/share');
+  assert.equal(share.revealed, false);
+  assert.equal(share.mine, null);
+  assert.deepEqual(share.partner, { name: one.name, answered: true });
+  assertAbsent(share, word, 'GET /api/v1/share');
+  const sharePage = await page(two, '/share');
+  assertAbsent(sharePage, word, 'the /share page');
+  assert.match(sharePage, /has answered/);
+  assertAbsent(await json(two, `/share/${day}`), word, `/api/v1/share/${day}`);
+  assertAbsent(await page(two, `/share/${day}`), word, `the /share/${day} page`);
+  for (const path of ['/share/archive', `/share/archive?q=${word}`, '/share/archive?q=never%20told']) {
+    const archive = await json(two, path);
+    assert.deepEqual(archive.items, [], path);
+    assertAbsent(withoutQuery(archive), word, `/api/v1${path}`);
+    assertAbsent(withoutQuery(await page(two, path)), word, `the ${path} page`);
+  }
+  for (const p of [one, two]) {
+    assert.equal((await call(p, 'POST', `/share/${day}/react`, { reaction: 'love' })).status, 409);
+    assert.equal((await call(p, 'POST', `/share/${day}/comments`, { text: 'Tell me!' })).status, 409);
+    assert.equal((await form(p, `/share/${day}/react`, { reaction: 'love' })).status, 409);
+    assert.equal((await form(p, `/share/${day}/comments`, { text: 'Tell me!' })).status, 409);
+  }
+  const us = await json(two, '/us');
+  assert.equal(us.share.state, 'answer');
+  assertAbsent(us, word, '/api/v1/us');
+  assertAbsent(await page(two, '/us'), word, 'the /us page');
+  assert.equal((await json(one, '/us')).share.state, 'waiting');
+  const theirExport = await exportOf(two);
+  assert.deepEqual(theirExport.share.answers, []);
+  assertAbsent(theirExport, word, 'the partner\'s export');
+  const myExport = await exportOf(one);
+  assert.deepEqual(myExport.share.answers.map((a) => a.answer), [secret]);
+
+  // Once both answered, each export still holds only its owner's answers.
+  const reply = `And I never told anyone about ${unique('back')}`;
+  await send(two, '/share/answer', { text: reply });
+  assert.equal((await json(two, '/us')).share.state, 'revealed');
+  assert.deepEqual((await exportOf(two)).share.answers.map((a) => a.answer), [reply]);
+  assertAbsent(await exportOf(two), word, 'the partner\'s export after the reveal');
+  assert.deepEqual((await exportOf(one)).share.answers.map((a) => a.answer), [secret]);
+  const found = await json(two, `/share/archive?q=${word}`);
+  assert.deepEqual(found.items.map((i) => i.id), [share.id]);
+});
+
+test('once both have answered, both see both answers side by side, as JSON and on the page', async () => {
+  const { one, two } = await couple('side');
+  const a = `Walking by the sea at dawn ${unique('a')}`;
+  const b = `Reading aloud on a rainy day ${unique('b')}`;
+  await send(one, '/share/answer', { text: a });
+  const revealed = await send(two, '/share/answer', { text: b });
+  assert.equal(revealed.revealed, true);
+  assert.deepEqual(revealed.mine, { text: b });
+  assert.deepEqual(revealed.partner, { name: one.name, answered: true, text: a });
+  const mineView = await json(one, '/share');
+  assert.deepEqual(mineView.mine, { text: a });
+  assert.deepEqual(mineView.partner, { name: two.name, answered: true, text: b });
+  for (const [p, own, theirs, partner] of [[one, a, b, two], [two, b, a, one]]) {
+    const html = await page(p, '/share');
+    const answers = html.match(/<div class="answers" id="answers">([\s\S]*?)<\/div>/);
+    assert.ok(answers, 'an answers block');
+    const figures = [...answers[1].matchAll(/<figcaption>([^<]*)<\/figcaption><blockquote class="answer-text">([^<]*)<\/blockquote>/g)]
+      .map((m) => [m[1], m[2]]);
+    assert.deepEqual(figures, [['You', own], [partner.name, theirs]]);
+    assert.doesNotMatch(html, /action="\/share\/answer"/, 'no answer form once revealed');
+    assert.match(html, /id="talk"/);
+  }
+});
+
+test('today\'s question can be swapped twice before anyone answers, and passing is never counted', async () => {
+  const { one, two } = await couple('swap');
+  await send(one, '/share/settings', { depth: 'light', categories: ['play-and-fun'] });
+  const start = await json(one, '/share');
+  assert.equal(start.swaps_left, 2);
+  assert.match(await page(two, '/share'), /action="\/share\/swap"[\s\S]*2 left today/);
+
+  const first = await send(two, '/share/swap');
+  assert.equal(first.id, start.id);
+  assert.equal(first.day, start.day);
+  assert.notEqual(first.question.id, start.question.id);
+  assert.equal(first.question.category, 'play-and-fun');
+  assert.equal(first.question.depth, 'light');
+  assert.equal(first.swaps_left, 1);
+  const seen = await json(one, '/share');
+  assert.deepEqual(seen.question, first.question);
+  assert.equal(seen.swaps_left, 1);
+
+  const second = await form(one, '/share/swap', {});
+  assert.equal(second.status, 303);
+  assert.equal(second.location, '/share');
+  const swapped = await json(two, '/share');
+  assert.equal(swapped.swaps_left, 0);
+  assert.ok(![start.question.id, first.question.id].includes(swapped.question.id));
+  assert.equal(swapped.question.category, 'play-and-fun');
+  const third = await call(one, 'POST', '/share/swap');
+  assert.equal(third.status, 409);
+  assert.deepEqual((await json(one, '/share')).question, swapped.question);
+  assert.doesNotMatch(await page(one, '/share'), /action="\/share\/swap"/);
+
+  // A new day brings two swaps again, until either of you answers.
+  advance(DAY);
+  const fresh = await json(two, '/share');
+  assert.equal(fresh.swaps_left, 2);
+  await send(one, '/share/answer', { text: 'Board games.' });
+  for (const p of [one, two]) {
+    assert.equal((await json(p, '/share')).swaps_left, 0);
+    assert.equal((await call(p, 'POST', '/share/swap')).status, 409);
+    assert.doesNotMatch(await page(p, '/share'), /action="\/share\/swap"/);
+  }
+  assert.deepEqual((await json(two, '/share')).question, fresh.question);
+
+  // Passing: nobody answers for two days. Nothing anywhere counts it.
+  advance(DAY);
+  const passed = await json(one, '/share');
+  advance(DAY);
+  const models = [
+    await json(one, '/share'), await json(two, '/share'), await json(one, '/us'),
+    await json(one, `/share/${passed.day}`), await json(two, `/share/${fresh.day}`),
+    await json(one, '/share/archive'),
+  ];
+  const counters = keysOf(models).filter((k) => /pass|skip|miss|streak/i.test(k));
+  assert.deepEqual(counters, []);
+  assert.equal(models[0].swaps_left, 2);
+  for (const path of ['/share', `/share/${passed.day}`, '/us']) {
+    assert.doesNotMatch(await page(one, path), /missed|skipped|you passed|streak/i, path);
+  }
+});
+
+test('reactions and comments open after the reveal and their values are checked', async () => {
+  const { one, two } = await couple('talk');
+  const { day } = await json(one, '/share');
+  await send(one, '/share/answer', { text: 'Mine.' });
+  await send(two, '/share/answer', { text: 'Yours.' });
+
+  for (const reaction of REACTIONS) {
+    await send(one, `/share/${day}/react`, { reaction });
+  }
+  await send(two, `/share/${day}/react`, { reaction: 'me-too' });
+  await send(two, `/share/${day}/react`, { reaction: 'tell-me-more' });
+  const view = await json(one, '/share');
+  assert.equal(view.reactions.length, 2, 'one reaction each: a new one replaces the old');
+  assert.deepEqual(view.reactions.find((r) => r.mine),
+    { name: 'You', reaction: 'love', label: 'Love this', mine: true });
+  assert.deepEqual(view.reactions.find((r) => !r.mine),
+    { name: two.name, reaction: 'tell-me-more', label: 'Tell me more', mine: false });
+  for (const body of [{ reaction: 'meh' }, { reaction: '' }, { reaction: 'LOVE' }, {}, { reaction: ['love'] }]) {
+    const bad = await call(one, 'POST', `/share/${day}/react`, body);
+    assert.equal(bad.status, 422, JSON.stringify(body));
+  }
+  const reacted = await form(two, `/share/${day}/react`, { reaction: 'thanks' });
+  assert.equal(reacted.status, 303);
+  assert.equal(reacted.location, `/share/${day}#talk`);
+
+  for (const text of ['', '  \n ', 'z'.repeat(2001)]) {
+    const bad = await call(one, 'POST', `/share/${day}/comments`, { text });
+    assert.equal(bad.status, 422);
+    assert.ok(bad.body.errors.text);
+  }
+  const texts = ['z'.repeat(2000), 'That made me smile.', 'Tell me about the bench.'];
+  const ids = [];
+  for (const [i, text] of texts.entries()) {
+    advance(1000);
+    const made = await send(i === 2 ? two : one, `/share/${day}/comments`, { text }, 201);
+    assert.match(made.id, /^\d+$/);
+    ids.push(made.id);
+  }
+  for (const [p, others] of [[one, two], [two, one]]) {
+    const { comments, reactions } = await json(p, `/share/${day}`);
+    assert.deepEqual(comments.map((c) => c.id), ids);
+    assert.deepEqual(comments.map((c) => c.text), texts);
+    assert.deepEqual(comments.map((c) => c.name), p === one ? ['You', 'You', others.name] : [others.name, others.name, 'You']);
+    assert.ok(comments.every((c) => typeof c.when === 'string' && c.when.length > 0));
+    assert.equal(reactions.length, 2);
+    const html = await page(p, '/share');
+    assert.ok(html.includes('That made me smile.'));
+    assert.ok(html.includes('Tell me about the bench.'));
+    assert.match(html, /<ul class="reaction-list">/);
+  }
+  const commented = await form(two, `/share/${day}/comments`, { text: 'Tonight, then.' });
+  assert.equal(commented.status, 303);
+  assert.equal(commented.location, `/share/${day}#talk`);
+
+  // A day without a question, and a day still to come.
+  for (const other of [addDays(day, -3), addDays(day, 1)]) {
+    assert.equal((await call(one, 'POST', `/share/${other}/react`, { reaction: 'love' })).status, 404);
+    assert.equal((await call(one, 'POST', `/share/${other}/comments`, { text: 'Hello' })).status, 404);
+  }
+});
+
+test('past days can be opened and answered later', async () => {
+  const { one, two } = await couple('past');
+  const first = await json(one, '/share');
+  await send(one, '/share/answer', { text: 'Answered on the day.' });
+  advance(DAY);
+  const today = await json(two, '/share');
+  assert.equal(today.day, addDays(first.day, 1));
+  assert.notEqual(today.id, first.id);
+
+  const past = await json(two, `/share/${first.day}`);
+  assert.equal(past.id, first.id);
+  assert.equal(past.day, first.day);
+  assert.deepEqual(past.question, first.question);
+  assert.ok(!past.today);
+  assert.equal(past.mine, null);
+  assert.deepEqual(past.partner, { name: one.name, answered: true });
+  const pastPage = await page(two, `/share/${first.day}`);
+  assert.ok(pastPage.includes(escapeHtml(first.question.text)));
+  assert.ok(pastPage.includes(`action="/share/${first.day}/answer"`));
+  assert.ok(!pastPage.includes('Answered on the day.'));
+
+  const later = await form(two, `/share/${first.day}/answer`, { text: 'Answered a day late.' });
+  assert.equal(later.status, 303);
+  assert.equal(later.location, `/share/${first.day}`);
+  const opened = await json(one, `/share/${first.day}`);
+  assert.equal(opened.revealed, true);
+  assert.equal(opened.mine.text, 'Answered on the day.');
+  assert.equal(opened.partner.text, 'Answered a day late.');
+  const openedPage = await page(one, `/share/${first.day}`);
+  assert.ok(openedPage.includes('Answered on the day.') && openedPage.includes('Answered a day late.'));
+  assert.equal((await call(one, 'POST', `/share/${first.day}/answer`, { text: 'Changed.' })).status, 422);
+  // Today is unaffected.
+  assert.equal((await json(one, '/share')).mine, null);
+  // Answering a past day through JSON works the same way.
+  advance(DAY);
+  const viaJson = await send(one, `/share/${today.day}/answer`, { text: 'Yesterday, from me.' });
+  assert.equal(viaJson.id, today.id);
+  assert.equal(viaJson.mine.text, 'Yesterday, from me.');
+
+  // A day nobody opened, a day to come, and dates that are not days.
+  const never = addDays(first.day, -1);
+  const tomorrow = addDays(today.day, 2);
+  for (const day of [never, tomorrow, '2999-01-01']) {
+    assert.equal((await call(one, 'GET', `/share/${day}`)).status, 404, day);
+    assert.equal((await call(one, 'POST', `/share/${day}/answer`, { text: 'Hello' })).status, 404, day);
+    await page(one, `/share/${day}`, 404);
+  }
+  assert.equal((await call(one, 'GET', '/share/2026-02-30')).status, 404);
+  assert.equal((await call(one, 'GET', '/share/yesterday')).status, 404);
+});
+
+test('another couple gets 404 for this couple\'s days and questions and sees none of their words', async () => {
+  const { one, two } = await couple('ours');
+  const words = [];
+  const word = () => { const w = unique('ours'); words.push(w); return w; };
+  const d0 = await json(one, '/share');
+  await send(one, '/share/answer', { text: `first ${word()}` });
+  await send(two, '/share/answer', { text: `second ${word()}` });
+  await send(one, `/share/${d0.day}/comments`, { text: `comment ${word()}` }, 201);
+  await send(two, `/share/${d0.day}/react`, { reaction: 'love' });
+  advance(DAY);
+  const d1 = await json(two, '/share');
+  await send(two, '/share/answer', { text: `only one ${word()}` });
+  const asked = await send(one, '/share/ask', { question: `Asked ${word()}?` }, 201);
+  await send(one, `/share/ask/${asked.id}/answer`, { text: `ask answer ${word()}` });
+  await send(two, `/share/ask/${asked.id}/answer`, { text: `ask reply ${word()}` });
+  const open = await send(two, '/share/ask', { question: `Still open ${word()}?` }, 201);
+  await send(two, `/share/ask/${open.id}/answer`, { text: `open answer ${word()}` });
+  advance(DAY);
+  const d2 = await json(one, '/share');
+  const before = {
+    d0: await json(one, `/share/${d0.day}`),
+    d1: await json(one, `/share/${d1.day}`),
+    asked: await json(two, `/share/ask/${asked.id}`),
+    open: await json(one, `/share/ask/${open.id}`),
+  };
+
+  const { one: other, two: otherTwo } = await couple('theirs');
+  for (const day of [d0.day, d1.day]) {
+    assert.equal((await call(other, 'GET', `/share/${day}`)).status, 404, day);
+    await page(other, `/share/${day}`, 404);
+    assert.equal((await call(other, 'POST', `/share/${day}/answer`, { text: 'Mine now' })).status, 404);
+    assert.equal((await call(other, 'POST', `/share/${day}/react`, { reaction: 'love' })).status, 404);
+    assert.equal((await call(other, 'POST', `/share/${day}/comments`, { text: 'Hi' })).status, 404);
+    assert.equal((await form(otherTwo, `/share/${day}/comments`, { text: 'Hi' })).status, 404);
+  }
+  for (const id of [asked.id, open.id, d0.id]) {
+    assert.equal((await call(other, 'GET', `/share/ask/${id}`)).status, 404, id);
+    await page(otherTwo, `/share/ask/${id}`, 404);
+    assert.equal((await call(otherTwo, 'POST', `/share/ask/${id}/answer`, { text: 'Mine now' })).status, 404);
+    assert.equal((await form(other, `/share/ask/${id}/answer`, { text: 'Mine now' })).status, 404);
+  }
+  // Today is their own day, with their own question.
+  const theirs = await json(other, `/share/${d2.day}`);
+  assert.notEqual(theirs.id, d2.id);
+
+  const seen = [];
+  for (const p of [other, otherTwo]) {
+    for (const path of ['/share', `/share/${d2.day}`, '/share/archive', '/us', '/share/deep-dive',
+      ...words.map((w) => `/share/archive?q=${w}`)]) {
+      seen.push([`/api/v1${path}`, withoutQuery(await json(p, path))]);
+      seen.push([path, withoutQuery(await page(p, path))]);
+    }
+    seen.push(['export', await exportOf(p)]);
+  }
+  for (const [where, body] of seen) {
+    for (const w of words) assertAbsent(body, w, where);
+    assertAbsent(body, asked.id, where);
+    assertAbsent(body, d0.id, where);
+  }
+  assert.deepEqual((await json(other, '/share')).asks, []);
+
+  // Nothing of theirs changed.
+  assert.deepEqual(await json(one, `/share/${d0.day}`), before.d0);
+  assert.deepEqual(await json(one, `/share/${d1.day}`), before.d1);
+  assert.deepEqual(await json(two, `/share/ask/${asked.id}`), before.asked);
+  assert.deepEqual(await json(one, `/share/ask/${open.id}`), before.open);
+});
+
+// ---- the archive ----
+
+test('the archive lists revealed questions newest first, twenty to a page, and searches questions and answers', async () => {
+  const { one, two } = await couple('arc');
+  const marker = unique('arc');
+  const made = []; // ids in the order they were made
+  const dailyWords = [];
+  for (let d = 0; d < 3; d++) {
+    advance(DAY);
+    const m = await json(one, '/share');
+    const w = unique('daily');
+    dailyWords.push(w);
+    await send(one, '/share/answer', { text: `Day ${d} from one` });
+    await send(two, '/share/answer', { text: `Day ${d} from two, ${w}` });
+    made.push(m.id);
+  }
+  const askWords = [];
+  for (let i = 0; i < 22; i++) {
+    advance(1000);
+    const w = unique('askq');
+    askWords.push(w);
+    const { id } = await send(i % 2 ? one : two, '/share/ask', { question: `Question ${i} ${marker} ${w}?` }, 201);
+    await send(one, `/share/ask/${id}/answer`, { text: `One on ${i}` });
+    await send(two, `/share/ask/${id}/answer`, { text: `Two on ${i}` });
+    made.push(id);
+  }
+  // Not revealed, so not in the archive: a day only one answered, an open question.
+  advance(DAY);
+  const halfDay = await json(one, '/share');
+  await send(one, '/share/answer', { text: `Half ${marker}` });
+  const halfAsk = await send(two, '/share/ask', { question: `Open ${marker}?` }, 201);
+  await send(one, `/share/ask/${halfAsk.id}/answer`, { text: 'One only.' });
+
+  const newest = [...made].reverse();
+  const page1 = await json(two, '/share/archive');
+  assert.equal(page1.page, 1);
+  assert.equal(page1.next_page, 2);
+  assert.equal(page1.previous_page, undefined);
+  assert.deepEqual(page1.items.map((i) => i.id), newest.slice(0, 20));
+  assert.ok(page1.items.every((i) => i.revealed && i.mine && i.partner.text));
+  const ask21 = page1.items[0];
+  assert.equal(ask21.kind, 'ask');
+  assert.equal(ask21.mine.text, 'Two on 21');
+  assert.equal(ask21.partner.text, 'One on 21');
+  const page2 = await json(two, '/share/archive?page=2');
+  assert.equal(page2.page, 2);
+  assert.equal(page2.next_page, undefined);
+  assert.equal(page2.previous_page, 1);
+  assert.deepEqual(page2.items.map((i) => i.id), newest.slice(20));
+  assert.deepEqual(page2.items.map((i) => i.kind), ['ask', 'ask', 'daily', 'daily', 'daily']);
+  assert.deepEqual((await json(one, '/share/archive?page=3')).items, []);
+  assert.ok(![halfDay.id, halfAsk.id].some((id) => JSON.stringify([page1, page2]).includes(id)));
+  assert.equal((await call(one, 'GET', '/share/archive?page=0')).status, 422);
+  assert.equal((await call(one, 'GET', '/share/archive?page=two')).status, 422);
+
+  const html1 = await page(one, '/share/archive');
+  assert.ok(html1.includes('href="/share/archive?q=&amp;page=2"'));
+  assert.ok(!html1.includes('page=0'));
+  assert.ok(html1.includes(`href="/share/ask/${made[24]}"`));
+  const html2 = await page(one, '/share/archive?page=2');
+  assert.ok(html2.includes('href="/share/archive?q=&amp;page=1"'));
+  assert.ok(html2.includes(`href="/share/${(await json(one, `/share/archive?q=${dailyWords[0]}`)).items[0].day}"`));
+
+  // Search: a word from an answer, a word from a question, a phrase in many.
+  const byAnswer = await json(one, `/share/archive?q=${dailyWords[1]}`);
+  assert.deepEqual(byAnswer.items.map((i) => i.id), [made[1]]);
+  assert.equal(byAnswer.q, dailyWords[1]);
+  assert.ok((await page(one, `/share/archive?q=${dailyWords[1]}`)).includes(dailyWords[1]));
+  const byQuestion = await json(two, `/share/archive?q=${askWords[5]}`);
+  assert.deepEqual(byQuestion.items.map((i) => i.id), [made[8]]);
+  const many = await json(one, `/share/archive?q=${marker}`);
+  assert.equal(many.items.length, 20);
+  assert.equal(many.next_page, 2);
+  assert.deepEqual(many.items.map((i) => i.id), newest.slice(0, 20));
+  const many2 = await json(one, `/share/archive?q=${marker}&page=2`);
+  assert.deepEqual(many2.items.map((i) => i.id), newest.slice(20, 22));
+  assert.ok((await page(one, `/share/archive?q=${marker}`)).includes(`href="/share/archive?q=${marker}&amp;page=2"`));
+  const spaced = await json(one, `/share/archive?q=${encodeURIComponent('Day 2 from two')}`);
+  assert.deepEqual(spaced.items.map((i) => i.id), [made[2]]);
+  for (const q of ['%', '_', 'nothing-like-this']) {
+    const none = await json(one, `/share/archive?q=${encodeURIComponent(q)}`);
+    assert.deepEqual(none.items, [], q);
+  }
+  assert.match(await page(one, '/share/archive?q=nothing-like-this'), /Nothing matches/);
+  assert.deepEqual((await json(one, '/share/archive?q=One%20only')).items, []);
+});
+
+// ---- questions of your own ----
+
+test('a question of your own appears on both pages and opens only when both have answered', async () => {
+  const { one, two } = await couple('ask');
+  const question = `If we had a free Sunday, what would it look like, ${unique('sun')}?`;
+  const { id } = await send(one, '/share/ask', { question }, 201);
+  assert.match(id, /^\d+$/);
+  for (const [p, askedBy] of [[one, 'you'], [two, one.name]]) {
+    const { asks } = await json(p, '/share');
+    assert.equal(asks.length, 1);
+    assert.equal(asks[0].id, id);
+    assert.equal(asks[0].kind, 'ask');
+    assert.equal(asks[0].question.text, question);
+    assert.equal(asks[0].asked_by, askedBy);
+    assert.equal(asks[0].revealed, false);
+    const html = await page(p, '/share');
+    assert.ok(html.includes(`<a href="/share/ask/${id}">${escapeHtml(question)}</a>`));
+    assert.equal((await json(p, `/share/ask/${id}`)).question.text, question);
+  }
+
+  const secret = `Breakfast in bed, then ${unique('quiet')}`;
+  const answered = await send(two, `/share/ask/${id}/answer`, { text: secret });
+  assert.deepEqual(answered.mine, { text: secret });
+  const word = secret.split(' ').pop();
+  const mineView = await json(one, `/share/ask/${id}`);
+  assert.deepEqual(mineView.partner, { name: two.name, answered: true });
+  assert.equal(mineView.revealed, false);
+  for (const [where, body] of [
+    ['ask JSON', mineView],
+    ['ask page', await page(one, `/share/ask/${id}`)],
+    ['share JSON', await json(one, '/share')],
+    ['share page', await page(one, '/share')],
+    ['archive', withoutQuery(await json(one, `/share/archive?q=${word}`))],
+    ['archive page', withoutQuery(await page(one, `/share/archive?q=${word}`))],
+    ['export', await exportOf(one)],
+    ['us', await json(one, '/us')],
+  ]) assertAbsent(body, word, where);
+  assert.match(await page(one, `/share/ask/${id}`), /has answered/);
+
+  const form1 = await form(one, `/share/ask/${id}/answer`, { text: 'A long walk.' });
+  assert.equal(form1.status, 303);
+  assert.equal(form1.location, `/share/ask/${id}`);
+  for (const [p, own, theirs] of [[one, 'A long walk.', secret], [two, secret, 'A long walk.']]) {
+    const view = await json(p, `/share/ask/${id}`);
+    assert.equal(view.revealed, true);
+    assert.equal(view.mine.text, own);
+    assert.equal(view.partner.text, theirs);
+    const html = await page(p, `/share/ask/${id}`);
+    assert.ok(html.includes(own) && html.includes(theirs));
+    assert.deepEqual((await json(p, '/share')).asks, [], 'answered questions leave the list');
+    assert.deepEqual((await json(p, `/share/archive?q=${word}`)).items.map((i) => i.id), [id]);
+  }
+  assert.equal((await call(two, 'POST', `/share/ask/${id}/answer`, { text: 'Changed.' })).status, 422);
+
+  for (const q of ['', '   ', 'q'.repeat(301)]) {
+    assert.equal((await call(two, 'POST', '/share/ask', { question: q })).status, 422);
+  }
+  assert.equal((await send(two, '/share/ask', { question: 'q'.repeat(300) }, 201)).id.length > 0, true);
+  const viaForm = await form(two, '/share/ask', { question: 'What made you laugh today?' });
+  assert.equal(viaForm.status, 303);
+  assert.equal(viaForm.location, '/share#asked');
+  assert.deepEqual((await json(one, '/share')).asks.map((a) => a.question.text).sort(),
+    ['What made you laugh today?', 'q'.repeat(300)].sort());
+  assert.equal((await call(one, 'GET', '/share/ask/123')).status, 404);
+});
+
+// ---- the deep-dive evening ----
+
+test('a deep-dive evening together has 36 questions, takes turns going first and keeps its place when paused', async () => {
+  const { one, two } = await couple('dive');
+  assert.equal((await json(one, '/share/deep-dive')).dive, null);
+  assert.equal((await call(one, 'POST', '/share/deep-dive/next')).status, 409);
+  assert.equal((await call(one, 'POST', '/share/deep-dive', { mode: 'alone' })).status, 422);
+
+  const started = (await send(two, '/share/deep-dive', { mode: 'together' }, 201)).dive;
+  assert.equal(started.number, 1);
+  assert.equal(started.set, 1);
+  assert.equal(started.mode, 'together');
+  assert.equal(started.writing, false);
+  assert.ok(!started.paused);
+  assert.equal(started.you_first, true);
+  assert.equal(started.first_name, 'You');
+  assert.equal(started.last, false);
+  const theirs = (await json(one, '/share/deep-dive')).dive;
+  assert.equal(theirs.id, started.id);
+  assert.equal(theirs.question, started.question);
+  assert.equal(theirs.you_first, false);
+  assert.equal(theirs.first_name, two.name);
+  assert.match(await page(one, '/share/deep-dive'), new RegExp(`${two.name} answers first\\.`));
+  assert.match(await page(two, '/share/deep-dive'), /You answer first\./);
+  assert.equal((await call(one, 'POST', '/share/deep-dive', { mode: 'writing' })).status, 422);
+  assert.equal((await call(one, 'POST', '/share/deep-dive/answer', { text: 'Out loud.' })).status, 409);
+
+  const questions = [started.question];
+  for (let n = 2; n <= 36; n++) {
+    const moved = (await send(n % 2 ? one : two, '/share/deep-dive/next')).dive;
+    assert.equal(moved.number, n);
+    assert.equal(moved.set, Math.ceil(n / 12));
+    assert.equal(moved.last, n === 36);
+    const a = (await json(one, '/share/deep-dive')).dive;
+    const b = (await json(two, '/share/deep-dive')).dive;
+    assert.equal(a.number, n);
+    assert.equal(b.question, a.question);
+    assert.equal(b.you_first, n % 2 === 1, `question ${n}: who goes first`);
+    assert.equal(a.you_first, n % 2 === 0);
+    questions.push(a.question);
+
+    if (n === 13) {
+      const paused = (await send(one, '/share/deep-dive/pause')).dive;
+      assert.ok(paused.paused);
+      assert.equal(paused.number, 13);
+      assert.ok((await json(two, '/share/deep-dive')).dive.paused);
+      const pausedPage = await page(two, '/share/deep-dive');
+      assert.match(pausedPage, /This evening is paused/);
+      assert.ok(!pausedPage.includes(escapeHtml(a.question)));
+      assert.match(pausedPage, /action="\/share\/deep-dive\/resume"/);
+      assert.equal((await call(two, 'POST', '/share/deep-dive', { mode: 'together' })).status, 422);
+      const resumed = await form(two, '/share/deep-dive/resume', {});
+      assert.equal(resumed.status, 303);
+      const back = (await json(one, '/share/deep-dive')).dive;
+      assert.ok(!back.paused);
+      assert.equal(back.number, 13);
+      assert.equal(back.question, a.question);
+      assert.equal(back.you_first, a.you_first);
+    }
+  }
+  assert.equal(new Set(questions).size, 36);
+  assert.match(await page(one, '/share/deep-dive'), /Finish the evening/);
+
+  const finished = await form(two, '/share/deep-dive/next', {});
+  assert.equal(finished.status, 303);
+  assert.equal(finished.location, '/share/deep-dive?finished=1');
+  assert.equal((await json(one, '/share/deep-dive')).dive, null);
+  assert.equal((await json(one, '/share/deep-dive?finished=1')).finished, true);
+  assert.match(await page(one, '/share/deep-dive?finished=1'), /You finished all 36 questions/);
+  for (const action of ['next', 'pause', 'resume']) {
+    assert.equal((await call(one, 'POST', `/share/deep-dive/${action}`)).status, 409, action);
+  }
+  const again = (await send(one, '/share/deep-dive', { mode: 'together' }, 201)).dive;
+  assert.equal(again.number, 1);
+  assert.equal(again.question, questions[0]);
+  assert.notEqual(again.id, started.id);
+  assert.equal(again.you_first, true);
+});
+
+test('a deep-dive evening in writing opens each pair of answers only when both have written', async () => {
+  const { one, two } = await couple('write');
+  const started = (await send(one, '/share/deep-dive', { mode: 'writing' }, 201)).dive;
+  assert.equal(started.writing, true);
+  assert.equal(started.mine, null);
+  assert.equal(started.partner_answered, false);
+  assert.deepEqual(started.pairs, []);
+  assert.equal((await call(one, 'POST', '/share/deep-dive/answer', { text: '' })).status, 422);
+  assert.equal((await call(one, 'POST', '/share/deep-dive/answer', { text: 'w'.repeat(4001) })).status, 422);
+
+  const w1 = `Hearing my sister laugh ${unique('wone')}`;
+  const w2 = `The first snow of the year ${unique('wtwo')}`;
+  const mine = (await send(one, '/share/deep-dive/answer', { text: w1 })).dive;
+  assert.equal(mine.mine, w1);
+  assert.equal(mine.partner_answered, false);
+  assert.deepEqual(mine.pairs, []);
+  const waiting = (await json(two, '/share/deep-dive')).dive;
+  assert.equal(waiting.mine, null);
+  assert.equal(waiting.partner_answered, true);
+  assert.deepEqual(waiting.pairs, []);
+  assertAbsent(waiting, w1, 'the partner\'s JSON');
+  const waitingPage = await page(two, '/share/deep-dive');
+  assertAbsent(waitingPage, w1, 'the partner\'s page');
+  assert.match(waitingPage, /action="\/share\/deep-dive\/answer"/);
+  assertAbsent(await exportOf(two), w1, 'the partner\'s export');
+  assert.match(await page(one, '/share/deep-dive'), /It opens when your partner answers too/);
+
+  const viaForm = await form(two, '/share/deep-dive/answer', { text: w2 });
+  assert.equal(viaForm.status, 303);
+  assert.equal(viaForm.location, '/share/deep-dive');
+  for (const [p, own, theirs, partner] of [[one, w1, w2, two], [two, w2, w1, one]]) {
+    const dive = (await json(p, '/share/deep-dive')).dive;
+    assert.equal(dive.partner_answered, true);
+    assert.deepEqual(dive.pairs, [{
+      number: 1, question: started.question, mine: own, partner: theirs, partner_name: partner.name,
+    }]);
+    const html = await page(p, '/share/deep-dive');
+    assert.ok(html.includes(own) && html.includes(theirs));
+  }
+
+  const second = (await send(two, '/share/deep-dive/next')).dive;
+  assert.equal(second.number, 2);
+  assert.equal(second.mine, null);
+  assert.equal(second.pairs.length, 1);
+  const w3 = `Only mine so far ${unique('wthree')}`;
+  await send(one, '/share/deep-dive/answer', { text: w3 });
+  const twoSees = (await json(two, '/share/deep-dive')).dive;
+  assert.equal(twoSees.pairs.length, 1);
+  assert.equal(twoSees.partner_answered, true);
+  assertAbsent(twoSees, w3, 'the partner\'s JSON');
+  assertAbsent(await page(two, '/share/deep-dive'), w3, 'the partner\'s page');
+  assert.deepEqual((await exportOf(one)).share.deep_dive_answers.map((a) => a.answer), [w1, w3]);
+  assert.deepEqual((await exportOf(two)).share.deep_dive_answers.map((a) => a.answer), [w2]);
+});
+
+// ---- what pages do with what people type ----
+
+test('answers with HTML and script come back escaped on pages and verbatim as JSON', async () => {
+  const { one, two } = await couple('xss');
+  const nasty = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '"\'><b>bold</b>',
+  ];
+  const a = `${nasty[0]} & ${nasty[2]}`;
+  const b = `${nasty[1]} ${nasty[2]}`;
+  const comment = `${nasty[2]} ${nasty[0]}`;
+  const question = `${nasty[1]} or ${nasty[0]}?`;
+  const { day } = await json(one, '/share');
+  await send(one, '/share/answer', { text: a });
+  const mid = await page(one, '/share');
+  assert.equal(textarea(mid, 'text'), escapeHtml(a), 'the saved answer in the textarea');
+  await send(two, '/share/answer', { text: b });
+  await send(one, `/share/${day}/comments`, { text: comment }, 201);
+  const { id } = await send(two, '/share/ask', { question }, 201);
+  await send(one, `/share/ask/${id}/answer`, { text: b });
+  const openPages = [await page(one, '/share'), await page(one, `/share/ask/${id}`)];
+  await send(two, `/share/ask/${id}/answer`, { text: a });
+  await send(one, '/share/deep-dive', { mode: 'writing' }, 201);
+  await send(one, '/share/deep-dive/answer', { text: a });
+  await send(two, '/share/deep-dive/answer', { text: b });
+
+  const view = await json(one, '/share');
+  assert.equal(view.mine.text, a);
+  assert.equal(view.partner.text, b);
+  assert.equal(view.comments[0].text, comment);
+  const asked = await json(one, `/share/ask/${id}`);
+  assert.equal(asked.question.text, question);
+  assert.equal(asked.mine.text, b);
+  assert.equal(asked.partner.text, a);
+  const dive = (await json(two, '/share/deep-dive')).dive;
+  assert.equal(dive.pairs[0].mine, b);
+  assert.equal(dive.pairs[0].partner, a);
+
+  const pages = {
+    share: await page(one, '/share'),
+    partnerShare: await page(two, `/share/${day}`),
+    ask: await page(one, `/share/ask/${id}`),
+    archive: await page(two, '/share/archive'),
+    search: await page(one, `/share/archive?q=${encodeURIComponent(nasty[2])}`),
+    noMatch: await page(one, `/share/archive?q=${encodeURIComponent(`${nasty[0]}zz`)}`),
+    dive: await page(one, '/share/deep-dive'),
+    openShare: openPages[0],
+    openAsk: openPages[1],
+  };
+  for (const [where, html] of Object.entries(pages)) {
+    for (const raw of ['<script>alert', '<img src=x', '"\'><b>', '<b>bold']) {
+      assert.ok(!html.includes(raw), `${where} contains raw ${raw}`);
+    }
+  }
+  for (const where of ['share', 'partnerShare', 'archive', 'search', 'dive']) {
+    assert.ok(pages[where].includes(escapeHtml(a)), `${where} shows the first answer as text`);
+    assert.ok(pages[where].includes(escapeHtml(b)), `${where} shows the second answer as text`);
+  }
+  assert.ok(pages.share.includes(escapeHtml(comment)));
+  assert.ok(pages.ask.includes(escapeHtml(question)));
+  assert.ok(pages.openShare.includes(escapeHtml(question)));
+  assert.ok(pages.openAsk.includes(escapeHtml(b)));
+  assert.ok(pages.search.includes(`value="${escapeHtml(nasty[2])}"`));
+  assert.ok(pages.noMatch.includes(escapeHtml(`${nasty[0]}zz`)));
+  assert.ok(pages.search.includes(escapeHtml(a)));
+});
+
+test('a form with errors comes back with what was typed', async () => {
+  const { one, two } = await couple('typed');
+  const tooLong = `<b>${'t'.repeat(4000)}</b> ${unique('keep')}`;
+  let res = await form(one, '/share/answer', { text: tooLong });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'text'), escapeHtml(tooLong));
+  assert.match(res.html, /<p class="field-error" id="text-error">[^<]*4000[^<]*<\/p>/);
+  assert.match(res.html, /aria-invalid="true"/);
+  res = await form(one, '/share/answer', { text: '   ' });
+  assert.equal(res.status, 422);
+  assert.match(res.html, /id="text-error">Your answer is required\.</);
+
+  // With an answer saved, a failed change shows the change, not the saved one.
+  await send(one, '/share/answer', { text: 'Saved answer.' });
+  const change = `${'c'.repeat(4001)} changed`;
+  res = await form(one, '/share/answer', { text: change });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'text'), change);
+  assert.equal((await json(one, '/share')).mine.text, 'Saved answer.');
+
+  const longQuestion = `${'q'.repeat(300)} ${unique('ask')}?`;
+  res = await form(one, '/share/ask', { question: longQuestion });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'question'), longQuestion);
+  assert.match(res.html, /id="question-error">[^<]*300/);
+
+  const { id } = await send(two, '/share/ask', { question: 'What are you looking forward to?' }, 201);
+  res = await form(one, `/share/ask/${id}/answer`, { text: change });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'text'), change);
+  assert.match(res.html, /What are you looking forward to\?/);
+
+  await send(two, '/share/answer', { text: 'Partner answer.' });
+  const { day } = await json(one, '/share');
+  const longComment = `${'m'.repeat(2001)} ${unique('cmt')}`;
+  res = await form(one, `/share/${day}/comments`, { text: longComment });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'comment'), longComment);
+  assert.match(res.html, /id="comment-error">[^<]*2000/);
+
+  // A past day, still open.
+  advance(DAY);
+  const next = await json(one, '/share');
+  advance(DAY);
+  res = await form(two, `/share/${next.day}/answer`, { text: change });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'text'), change);
+  assert.ok(res.html.includes(`action="/share/${next.day}/answer"`));
+
+  await send(one, '/share/deep-dive', { mode: 'writing' }, 201);
+  res = await form(two, '/share/deep-dive/answer', { text: change });
+  assert.equal(res.status, 422);
+  assert.equal(textarea(res.html, 'text'), change);
+});
