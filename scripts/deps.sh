@@ -20,6 +20,7 @@ libs=(
   "sqlite3:libsqlite3-dev"
   "libical:libical-dev"
   "libqrencode:libqrencode-dev"
+  "md4c-html:libmd4c-html0-dev"
 )
 # file -> Debian package, for what ships no pkg-config file
 files=(
@@ -30,7 +31,7 @@ files=(
 tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
 case "$mode" in
   test) tools+=("chromium:chromium" "sqlite3:sqlite3" "node:nodejs" "npm:npm"
-              "cppcheck:cppcheck" "clang-format:clang-format") ;;
+              "cppcheck:cppcheck" "clang-format:clang-format" "xmllint:libxml2-utils") ;;
   bench) tools+=("wrk:wrk") ;;
 esac
 if [ "$mode" = test ]; then libs+=("cmocka:libcmocka-dev"); fi

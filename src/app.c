@@ -12,6 +12,8 @@
 #include "auth/session.h"
 #include "core/tz.h"
 #include "core/util.h"
+#include "guides/comments.h"
+#include "guides/guides.h"
 #include "http/router.h"
 #include "pages/home.h"
 #include "pages/pages.h"
@@ -24,11 +26,13 @@ void app_register_routes(void)
     router_add(pairing_routes, pairing_nroutes);
     router_add(share_routes, share_nroutes);
     router_add(home_routes, home_nroutes);
+    router_add(guides_routes, guides_nroutes);
+    router_add(comments_routes, comments_nroutes);
 }
 
 static void print_route(const struct route *r, void *ctx)
 {
-    static const char *const auth[] = {"none", "user", "couple"};
+    static const char *const auth[] = {"none", "user", "couple", "operator"};
     static const char *const types[] = {"string", "text",   "secret",  "email", "int",
                                         "bool",   "choice", "choices", "date",  "id"};
     json_t *fields = json_array();
@@ -66,7 +70,8 @@ int app_start(const struct app_config *cfg)
         .idle_ms = cfg->session_idle_ms,
         .absolute_ms = cfg->session_absolute_ms,
     };
-    if (session_init(&sc) != 0 || accounts_init() != 0 || share_init() != 0)
+    if (session_init(&sc) != 0 || accounts_init() != 0 || share_init() != 0 ||
+        guides_init(cfg->base_url) != 0 || comments_init() != 0)
         return -1;
     pairing_init(cfg->base_url);
     return 0;

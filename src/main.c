@@ -1,4 +1,5 @@
 /* main.c: the hearth command: serve, migrate, --version, --help. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -35,6 +36,8 @@ static const char usage[] =
     "  serve          run the web server (applies pending migrations first)\n"
     "  migrate        apply pending database migrations and exit\n"
     "  routes         print every route as JSON\n"
+    "  admin grant EMAIL    make the account with EMAIL an operator\n"
+    "  admin revoke EMAIL   make it an ordinary account again\n"
     "  --version      print the version\n"
     "  --help         print this help\n"
     "\n"
@@ -179,6 +182,41 @@ static int cmd_migrate(const struct options *o)
     return 0;
 }
 
+/* hearth admin grant|revoke EMAIL [--db PATH] */
+static int cmd_admin(int argc, char **argv)
+{
+    if (argc < 4 || (strcmp(argv[2], "grant") != 0 && strcmp(argv[2], "revoke") != 0)) {
+        fputs("Usage: hearth admin grant|revoke EMAIL [--db PATH]\n", stderr);
+        return 2;
+    }
+    struct options o;
+    memset(&o, 0, sizeof(o));
+    char *rest[8] = {argv[0], argv[1]};
+    int n = 2;
+    for (int i = 4; i < argc && n < 8; i++)
+        rest[n++] = argv[i];
+    if (parse_options(n, rest, &o) != 0 || db_open(o.db) != DB_OK)
+        return 1;
+    char email[256];
+    size_t len = 0;
+    for (const char *p = argv[3]; *p && len + 1 < sizeof(email); p++)
+        if (*p != ' ')
+            email[len++] = (char)tolower((unsigned char)*p);
+    email[len] = '\0';
+    bool grant = strcmp(argv[2], "grant") == 0;
+    int changed =
+        db_exec("UPDATE users SET is_operator = $2 WHERE email = $1", "si", email, (int64_t)grant);
+    db_close();
+    if (changed < 0)
+        return 1;
+    if (changed == 0) {
+        fprintf(stderr, "hearth: no account has the email %s\n", email);
+        return 1;
+    }
+    printf("%s is %s an operator\n", email, grant ? "now" : "no longer");
+    return 0;
+}
+
 static int cmd_serve(const struct options *o)
 {
     char base[512];
@@ -260,6 +298,8 @@ int main(int argc, char **argv)
     clock_init();
     struct options o;
     memset(&o, 0, sizeof(o));
+    if (!strcmp(argv[1], "admin"))
+        return cmd_admin(argc, argv);
     if (!strcmp(argv[1], "routes")) {
         if (questions_init() != 0) /* routes take their choices from content */
             return 1;

@@ -264,6 +264,10 @@ static int session_guard(struct req *req, struct res *res)
             req->csrf_token = arena_strdup(req->arena, fresh);
         }
     }
+    if (req->route->auth == AUTH_OPERATOR) {
+        bool op = json_integer_value(json_object_get(req->user, "is_operator")) == 1;
+        return op ? 0 : 404;
+    }
     if (req->route->auth == AUTH_NONE || req->session_id != 0)
         return 0;
     if (req->api) {
@@ -327,6 +331,30 @@ static void context(struct req *req, json_t *ctx)
     }
 }
 
+int session_instance_key(const char *name, unsigned char key[32])
+{
+    json_t *row;
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = $1", "s", name);
+    if (rc == DB_NOT_FOUND) {
+        char hex[65];
+        randombytes_buf(key, 32);
+        sodium_bin2hex(hex, sizeof(hex), key, 32);
+        return db_exec("INSERT INTO instance_settings (key, value, updated_at) VALUES ($1, $2, $3)"
+                       " ON CONFLICT (key) DO NOTHING",
+                       "ssi", name, hex, clock_now_ms()) < 0
+                   ? -1
+                   : session_instance_key(name, key);
+    }
+    if (rc != DB_OK)
+        return -1;
+    const char *hex = json_string_value(json_object_get(row, "value"));
+    int bad = hex == NULL || sodium_hex2bin(key, 32, hex, strlen(hex), NULL, NULL, NULL) != 0;
+    json_decref(row);
+    if (bad)
+        log_error("session: the stored key %s is malformed", name);
+    return bad ? -1 : 0;
+}
+
 int session_init(const struct session_config *cfg)
 {
     config = *cfg;
@@ -340,28 +368,8 @@ int session_init(const struct session_config *cfg)
     size_t n = (size_t)(host - cfg->base_url) + strcspn(host, "/");
     snprintf(origin, sizeof(origin), "%.*s", (int)n, cfg->base_url);
 
-    json_t *row;
-    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'device_key'", "");
-    if (rc == DB_NOT_FOUND) {
-        char hex[2 * crypto_auth_KEYBYTES + 1];
-        crypto_auth_keygen(device_key);
-        sodium_bin2hex(hex, sizeof(hex), device_key, sizeof(device_key));
-        if (db_exec("INSERT INTO instance_settings (key, value, updated_at)"
-                    " VALUES ('device_key', $1, $2)",
-                    "si", hex, clock_now_ms()) < 0)
-            return -1;
-    } else if (rc == DB_OK) {
-        const char *hex = json_string_value(json_object_get(row, "value"));
-        int bad = hex == NULL || sodium_hex2bin(device_key, sizeof(device_key), hex, strlen(hex),
-                                                NULL, NULL, NULL) != 0;
-        json_decref(row);
-        if (bad) {
-            log_error("session: the stored device key is malformed");
-            return -1;
-        }
-    } else {
+    if (session_instance_key("device_key", device_key) != 0)
         return -1;
-    }
     http_add_guard(session_guard);
     http_add_guard(couple_guard);
     http_add_guard(csrf_guard);

@@ -39,6 +39,9 @@ bool session_device(struct req *req, int64_t user_id, const char **device);
 /* Writes a short browser family ("Firefox on Android") for a User-Agent;
  * only this, never the whole header, is stored. */
 void session_browser(const char *user_agent, char out[48]);
+/* Loads the 32-byte secret called name from instance_settings, creating it
+ * on first use. Returns 0 or -1. */
+int session_instance_key(const char *name, unsigned char key[32]);
 /* Writes the hex BLAKE2b-256 hash of token, as stored in sessions.token_hash. */
 void session_hash_token(const char *token, char out[65]);
 /* Loads the request user's row afresh after a change (name, couple). */

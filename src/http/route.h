@@ -35,7 +35,8 @@ struct field {
 };
 
 /* How a route treats sessions (filled in by the accounts module). */
-enum route_auth { AUTH_NONE, AUTH_USER, AUTH_COUPLE };
+/* AUTH_OPERATOR routes answer 404 to everyone but operators. */
+enum route_auth { AUTH_NONE, AUTH_USER, AUTH_COUPLE, AUTH_OPERATOR };
 
 struct req;
 struct res;

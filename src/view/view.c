@@ -16,10 +16,11 @@ static json_t *root; /* {"site": site}, the outermost context */
 static int add_template(const char *name, const char *data, size_t size, void *ctx)
 {
     char *err = ctx;
-    if (!str_ends(name, ".html"))
+    if (!str_ends(name, ".html") && !str_ends(name, ".xml"))
         return 0;
     char short_name[256];
-    size_t skip = strlen("templates/"), n = strlen(name) - skip - strlen(".html");
+    size_t ext = str_ends(name, ".xml") ? strlen(".xml") : strlen(".html");
+    size_t skip = strlen("templates/"), n = strlen(name) - skip - ext;
     if (n >= sizeof(short_name))
         return -1;
     memcpy(short_name, name + skip, n);
@@ -94,4 +95,13 @@ int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
     buf_free(&content);
     json_decref(empty);
     return rc;
+}
+
+int view_plain(const char *name, json_t *model, struct buf *out)
+{
+    const struct tpl *t = tpl_set_get(templates, name);
+    if (t == NULL)
+        return -1;
+    json_t *ctx[2] = {root, model};
+    return tpl_render(t, ctx, 2, out);
 }

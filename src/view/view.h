@@ -9,7 +9,7 @@
 
 enum { VIEW_MAX_PAGE = 4 * 1024 * 1024 };
 
-/* Compiles every .html asset under templates/. On any error prints "file:line:
+/* Compiles every .html and .xml asset under templates/. On any error prints "file:line:
  * message" to stderr and returns -1: a broken template stops start-up. */
 int view_init(void);
 void view_shutdown(void);
@@ -20,5 +20,9 @@ int view_exists(const char *name);
 /* Renders template name with model, inside the layout; reqctx (may be NULL)
  * holds per-request values. Returns 0 or -1 (unknown template, too large). */
 int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out);
+
+/* Renders template name (an .html or .xml file) with model alone, without
+ * the layout: feeds and other documents. Returns 0 or -1. */
+int view_plain(const char *name, json_t *model, struct buf *out);
 
 #endif

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from './server.mjs';
 import {
-  api, apiOk, Browser, newCouple, newPerson, pair, signup, unique,
+  api, apiOk, Browser, newCouple, newPerson, pair, signup, sql, unique,
 } from './people.mjs';
 
 const DAY = 86_400_000;
@@ -654,6 +654,57 @@ test('another couple gets 404 for this couple\'s days and questions and sees non
   assert.deepEqual(await json(one, `/share/${d1.day}`), before.d1);
   assert.deepEqual(await json(two, `/share/ask/${asked.id}`), before.asked);
   assert.deepEqual(await json(one, `/share/ask/${open.id}`), before.open);
+});
+
+// ---- races: the rules hold when requests arrive together ----
+
+// The rules are checked by triggers in the test database that record every
+// write breaking them, whatever order the server's threads ran in. A correct
+// server never trips them; a race shows up within a few dozen attempts.
+function watchLateWrites() {
+  sql(server, `CREATE TABLE IF NOT EXISTS test_late_answers (item_id INTEGER, user_id INTEGER);
+    CREATE TRIGGER IF NOT EXISTS test_late_answer AFTER UPDATE ON share_answers
+    WHEN (SELECT revealed_at FROM share_items WHERE couple_id = NEW.couple_id AND id = NEW.item_id) IS NOT NULL
+    BEGIN INSERT INTO test_late_answers VALUES (NEW.item_id, NEW.user_id); END;
+    CREATE TABLE IF NOT EXISTS test_late_swaps (item_id INTEGER);
+    CREATE TRIGGER IF NOT EXISTS test_late_swap AFTER UPDATE OF question_key ON share_items
+    WHEN EXISTS (SELECT 1 FROM share_answers a WHERE a.couple_id = NEW.couple_id AND a.item_id = NEW.id)
+    BEGIN INSERT INTO test_late_swaps VALUES (NEW.id); END;`);
+}
+
+test('an answer changed at the moment the partner answers is refused or lands before the reveal', async () => {
+  watchLateWrites();
+  const { one, two } = await couple('race');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { id } = await send(one, '/share/ask', { question: `Race ${attempt}?` }, 201);
+    await send(one, `/share/ask/${id}/answer`, { text: 'First thought.' });
+    const requests = [];
+    for (let i = 0; i < 16; i++) {
+      if (i === 4) requests.push(call(two, 'POST', `/share/ask/${id}/answer`, { text: 'Revealing.' }));
+      requests.push(call(one, 'POST', `/share/ask/${id}/answer`, { text: `Second thought ${i}.` }));
+    }
+    const results = await Promise.all(requests);
+    assert.ok(results.every((r) => r.status === 200 || r.status === 422), results.map((r) => r.status).join());
+    const late = Number(sql(server, `SELECT count(*) FROM test_late_answers WHERE item_id = ${id}`));
+    assert.equal(late, 0, `attempt ${attempt}: an answer changed after both had answered`);
+  }
+});
+
+test('a swap at the moment someone answers is refused or lands before the answer', async () => {
+  watchLateWrites();
+  const { one, two } = await couple('swaprace');
+  for (let attempt = 0; attempt < 80; attempt++) {
+    advance(DAY);
+    const today = await json(one, '/share');
+    const results = await Promise.all([
+      call(two, 'POST', '/share/swap'),
+      call(one, 'POST', '/share/answer', { text: 'My answer.' }),
+      call(two, 'POST', '/share/swap'),
+    ]);
+    assert.ok(results.every((r) => r.status === 200 || r.status === 409), results.map((r) => r.status).join());
+    const late = Number(sql(server, `SELECT count(*) FROM test_late_swaps WHERE item_id = ${today.id}`));
+    assert.equal(late, 0, `attempt ${attempt}: the question was swapped after it had an answer`);
+  }
 });
 
 // ---- the archive ----

@@ -1,0 +1,37 @@
+/* comments.h: public comments under guides, with moderation and spam rules
+ * in the spirit of WordPress's: first-time commenters and comments with two
+ * or more links are held; a honeypot or a too-fast submission is spam; one
+ * comment per address every 15 seconds; a blocked-words list holds. */
+#ifndef HEARTH_COMMENTS_H
+#define HEARTH_COMMENTS_H
+#include <jansson.h>
+#include <stddef.h>
+
+#include "http/route.h"
+
+enum {
+    COMMENT_NAME_MAX = 80,
+    COMMENT_TEXT_MAX = 5000,
+    COMMENT_LINKS_HELD = 2,     /* this many links or more: held */
+    COMMENT_MIN_SECONDS = 3,    /* faster than this after the form was served: spam */
+    COMMENT_FLOOD_SECONDS = 15, /* one comment per address in this time */
+    COMMENT_DEPTH_MAX = 2,      /* replies nest three levels: 0, 1, 2 */
+    COMMENTS_PER_PAGE = 50,
+    COMMENTS_PER_GUIDE = 5000, /* shown at most */
+    COMMENT_FORM_BODY = 32 * 1024,
+    BLOCKED_WORDS_MAX = 20000, /* characters of the blocked-words list */
+};
+
+extern const struct route comments_routes[];
+extern const size_t comments_nroutes;
+
+/* Loads the form-timing key. Returns 0 or -1. */
+int comments_init(void);
+/* Adds the comments of guide (a row with id and slug) and the form's fields
+ * to res's model: approved comments threaded, plus this browser's own held
+ * ones, paginated by the "page" input. */
+int comments_for_article(struct req *req, struct res *res, json_t *guide);
+/* "203.0.113.0/24" or "2001:db8:1::/48": the part of an address kept. */
+void comments_truncate_address(const char *ip, char out[64]);
+
+#endif

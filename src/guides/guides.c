@@ -1,0 +1,516 @@
+/* guides.c: articles. The Markdown files in content/guides seed the database
+ * once per slug; after that the database is the truth and operators edit
+ * articles at /admin/guides. HTML is rendered when an article is saved, never
+ * per request. */
+#include "guides/guides.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/assets.h"
+#include "core/clock.h"
+#include "core/id.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "guides/comments.h"
+#include "guides/text.h"
+#include "http/http.h"
+#include "http/input.h"
+#include "store/db.h"
+#include "view/view.h"
+
+enum { FEED_ENTRIES = 50, GUIDE_HTML_MAX = 1024 * 1024, ADMIN_BODY = 256 * 1024 };
+
+static const char *const practices[] = {"introduction", "listen", "share",  "time",
+                                        "signals",      "trust",  "dreams", NULL};
+static const char *const practice_labels[] = {"Introduction", "Listen", "Share", "Time together",
+                                              "Signals",      "Trust",  "Dreams"};
+static const char *const posted_states[] = {"approved", "pending", NULL};
+static char base[512];
+
+const char *guides_base_url(void)
+{
+    return base;
+}
+
+static const char *practice_label(const char *p)
+{
+    for (int i = 0; p != NULL && practices[i] != NULL; i++)
+        if (strcmp(practices[i], p) == 0)
+            return practice_labels[i];
+    return p ? p : "";
+}
+
+void guides_date(int64_t ms, char out[32])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%e %B %Y", &tm);
+    if (out[0] == ' ')
+        memmove(out, out + 1, strlen(out));
+}
+
+void guides_rfc3339(int64_t ms, char out[32])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Milliseconds at 00:00 UTC of a YYYY-MM-DD day. */
+static int64_t day_ms(const char *day)
+{
+    struct tm tm = {0};
+    tm.tm_year = (int)strtol(day, NULL, 10) - 1900;
+    tm.tm_mon = (int)strtol(day + 5, NULL, 10) - 1;
+    tm.tm_mday = (int)strtol(day + 8, NULL, 10);
+    return (int64_t)timegm(&tm) * 1000;
+}
+
+static int render_markdown(const char *md, char **html)
+{
+    struct buf out;
+    buf_init(&out, GUIDE_HTML_MAX);
+    if (text_markdown(md, strlen(md), &out) != 0) {
+        buf_free(&out);
+        return -1;
+    }
+    *html = buf_take(&out, NULL);
+    return 0;
+}
+
+/* Adds display fields to a guide row: date, practice label, URL. */
+static void decorate(json_t *g)
+{
+    char date[32];
+    guides_date(json_integer_value(json_object_get(g, "published_at")), date);
+    json_object_set_new(g, "date", json_string(date));
+    json_object_set_new(
+        g, "practice_label",
+        json_string(practice_label(json_string_value(json_object_get(g, "practice")))));
+    json_object_set_new(g, "url",
+                        json_sprintf("/guides/%s", json_string_value(json_object_get(g, "slug"))));
+}
+
+/* ---- seeding from content/guides ---- */
+
+struct front {
+    char *title, *slug, *summary, *practice, *date;
+    const char *body;
+};
+
+/* Parses "---\nkey: value\n...\n---\n" at the top of src (modified in place). */
+static int front_matter(char *src, struct front *f)
+{
+    memset(f, 0, sizeof(*f));
+    if (strncmp(src, "---\n", 4) != 0)
+        return -1;
+    char *p = src + 4;
+    for (;;) {
+        char *nl = strchr(p, '\n');
+        if (nl == NULL)
+            return -1;
+        *nl = '\0';
+        if (strcmp(p, "---") == 0) {
+            f->body = nl + 1;
+            break;
+        }
+        char *colon = strchr(p, ':');
+        if (colon == NULL)
+            return -1;
+        *colon = '\0';
+        char *v = colon + 1;
+        while (*v == ' ')
+            v++;
+        if (!strcmp(p, "title"))
+            f->title = v;
+        else if (!strcmp(p, "slug"))
+            f->slug = v;
+        else if (!strcmp(p, "summary"))
+            f->summary = v;
+        else if (!strcmp(p, "practice"))
+            f->practice = v;
+        else if (!strcmp(p, "date"))
+            f->date = v;
+        p = nl + 1;
+    }
+    return f->title && f->slug && f->summary && f->practice && f->date &&
+                   input_is_date(f->date, strlen(f->date))
+               ? 0
+               : -1;
+}
+
+static int seed_one(const char *name, const char *data, size_t size, void *ctx)
+{
+    (void)ctx;
+    if (!str_ends(name, ".md"))
+        return 0;
+    char *src = xmalloc(size + 1);
+    memcpy(src, data, size);
+    src[size] = '\0';
+    struct front f;
+    char *html = NULL;
+    int rc = -1;
+    if (front_matter(src, &f) != 0) {
+        log_error("guides: %s: front matter needs title, slug, summary, practice and date", name);
+        goto out;
+    }
+    if (render_markdown(f.body, &html) != 0)
+        goto out;
+    int64_t now = clock_now_ms();
+    if (db_exec("INSERT INTO guides (id, slug, title, summary, practice, body, body_html,"
+                " published, published_at, created_at, updated_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)"
+                " ON CONFLICT (slug) DO NOTHING",
+                "issssssii", id_new(), f.slug, f.title, f.summary, f.practice, f.body, html,
+                day_ms(f.date), now) < 0)
+        goto out;
+    rc = 0;
+out:
+    free(html);
+    free(src);
+    return rc;
+}
+
+int guides_init(const char *base_url)
+{
+    snprintf(base, sizeof(base), "%s", base_url);
+    return assets_each("content/guides/", seed_one, NULL);
+}
+
+/* ---- public pages ---- */
+
+static int index_page(struct req *req, struct res *res)
+{
+    (void)req;
+    json_t *rows;
+    if (db_query(&rows,
+                 "SELECT slug, title, summary, practice, published_at FROM guides"
+                 " WHERE published = 1 ORDER BY published_at DESC LIMIT 200",
+                 "") != DB_OK)
+        return -1;
+    size_t i;
+    json_t *g;
+    json_array_foreach (rows, i, g)
+        decorate(g);
+    json_t *m = res_model(res);
+    json_object_set_new(m, "title", json_string("Guides"));
+    json_object_set_new(m, "guides", rows);
+    return 0;
+}
+
+int guides_find(struct req *req, json_t **out)
+{
+    return db_row(out,
+                  "SELECT id, slug, title, summary, practice, body_html, published_at,"
+                  " updated_at FROM guides WHERE slug = $1 AND published = 1",
+                  "s", json_string_value(json_object_get(req->params, "slug")));
+}
+
+int guides_article(struct req *req, struct res *res)
+{
+    json_t *g;
+    int rc = guides_find(req, &g);
+    if (rc == DB_NOT_FOUND) {
+        res->status = 404;
+        return 0;
+    }
+    if (rc != DB_OK)
+        return -1;
+    decorate(g);
+    json_t *m = res_model(res);
+    json_object_set(m, "title", json_object_get(g, "title"));
+    json_object_set_new(m, "guide", g);
+    const char *posted = req_str(req, "posted");
+    if (posted != NULL)
+        json_object_set_new(m, !strcmp(posted, "approved") ? "posted_approved" : "posted_pending",
+                            json_true());
+    json_object_set(m, "reply_to", json_object_get(req->input, "reply"));
+    return comments_for_article(req, res, g);
+}
+
+/* Renders an Atom template into res->body. */
+int guides_atom(struct res *res, const char *view, json_t *model)
+{
+    struct buf out;
+    buf_init(&out, VIEW_MAX_PAGE);
+    if (view_plain(view, model, &out) != 0) {
+        buf_free(&out);
+        return -1;
+    }
+    res->body = buf_take(&out, &res->body_len);
+    res->content_type = "application/atom+xml; charset=utf-8";
+    res->cache_control = "public, max-age=300";
+    return 0;
+}
+
+static int feed(struct req *req, struct res *res)
+{
+    (void)req;
+    json_t *rows;
+    if (db_query(&rows,
+                 "SELECT slug, title, summary, practice, body_html, published_at, updated_at"
+                 " FROM guides WHERE published = 1 ORDER BY published_at DESC LIMIT 50",
+                 "") != DB_OK)
+        return -1;
+    int64_t updated = 0;
+    size_t i;
+    json_t *g;
+    json_array_foreach (rows, i, g) {
+        char t[32];
+        int64_t u = json_integer_value(json_object_get(g, "updated_at"));
+        guides_rfc3339(json_integer_value(json_object_get(g, "published_at")), t);
+        json_object_set_new(g, "published", json_string(t));
+        guides_rfc3339(u, t);
+        json_object_set_new(g, "updated", json_string(t));
+        updated = u > updated ? u : updated;
+    }
+    char t[32];
+    guides_rfc3339(updated, t);
+    json_t *model = json_pack("{s:s, s:s, s:o}", "base", base, "updated", t, "entries", rows);
+    int rc = guides_atom(res, "feed-guides", model);
+    json_decref(model);
+    return rc;
+}
+
+/* ---- operators: write and publish ---- */
+
+static int admin_list(struct req *req, struct res *res)
+{
+    (void)req;
+    json_t *rows;
+    if (db_query(&rows,
+                 "SELECT id, slug, title, practice, published, published_at, updated_at"
+                 " FROM guides ORDER BY published_at DESC LIMIT 200",
+                 "") != DB_OK)
+        return -1;
+    size_t i;
+    json_t *g;
+    json_array_foreach (rows, i, g)
+        decorate(g);
+    json_t *m = res_model(res);
+    json_object_set_new(m, "title", json_string("Guides: write and publish"));
+    json_object_set_new(m, "guides", rows);
+    json_t *choices = json_array();
+    for (int k = 0; practices[k] != NULL; k++)
+        json_array_append_new(
+            choices, json_pack("{s:s, s:s}", "name", practices[k], "label", practice_labels[k]));
+    json_object_set_new(m, "practices", choices);
+    return 0;
+}
+
+static int edit_page(struct req *req, struct res *res)
+{
+    json_t *m = res_model(res);
+    json_t *choices = json_array();
+    const char *id = json_string_value(json_object_get(req->params, "id"));
+    json_t *g = NULL;
+    if (id != NULL) {
+        int64_t gid = 0;
+        id_parse(id, strlen(id), &gid);
+        int rc = db_row(&g,
+                        "SELECT id, slug, title, summary, practice, body, published, published_at"
+                        " FROM guides WHERE id = $1",
+                        "i", gid);
+        if (rc == DB_NOT_FOUND) {
+            json_decref(choices);
+            res->status = 404;
+            return 0;
+        }
+        if (rc != DB_OK) {
+            json_decref(choices);
+            return -1;
+        }
+        char day[32];
+        time_t t = (time_t)(json_integer_value(json_object_get(g, "published_at")) / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+        json_object_set_new(g, "date", json_string(day));
+    }
+    const char *current = g ? json_string_value(json_object_get(g, "practice")) : NULL;
+    const char *typed = json_string_value(json_object_get(req->typed, "practice"));
+    for (int k = 0; practices[k] != NULL; k++) {
+        const char *want = typed ? typed : current;
+        json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "name", practices[k], "label",
+                                                 practice_labels[k], "selected",
+                                                 want && !strcmp(want, practices[k])));
+    }
+    json_object_set_new(m, "practices", choices);
+    json_object_set_new(m, "title", json_string(g ? "Edit a guide" : "A new guide"));
+    json_object_set(m, "saved", json_object_get(req->input, "saved"));
+    if (g != NULL)
+        json_object_set_new(m, "guide", g);
+    return 0;
+}
+
+/* Saves (or, with preview, only renders) the article from the form. */
+static int save_guide(struct req *req, struct res *res)
+{
+    const char *body = req_str(req, "body");
+    const char *problem = text_markdown_check(body);
+    if (problem != NULL) {
+        req_error(req, "body", problem);
+        return 0;
+    }
+    char *html;
+    if (render_markdown(body, &html) != 0)
+        return -1;
+    if (json_is_true(json_object_get(req->input, "preview"))) {
+        edit_page(req, res);
+        json_object_set_new(res_model(res), "preview_html", json_string(html));
+        json_object_set(res_model(res), "input", req->typed);
+        free(html);
+        return 0;
+    }
+    const char *id = json_string_value(json_object_get(req->params, "id"));
+    const char *date = req_str(req, "date");
+    int64_t gid = 0, now = clock_now_ms(), when = date ? day_ms(date) : now;
+    if (id != NULL)
+        id_parse(id, strlen(id), &gid);
+    int rc;
+    if (gid == 0) {
+        gid = id_new();
+        rc = db_exec("INSERT INTO guides (id, slug, title, summary, practice, body, body_html,"
+                     " published, published_at, created_at, updated_at)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $9)",
+                     "issssssii", gid, req_str(req, "slug"), req_str(req, "title"),
+                     req_str(req, "summary"), req_str(req, "practice"), body, html, when, now);
+    } else {
+        rc = db_exec("UPDATE guides SET slug = $2, title = $3, summary = $4, practice = $5,"
+                     " body = $6, body_html = $7, published_at = $8, updated_at = $9"
+                     " WHERE id = $1",
+                     "issssssii", gid, req_str(req, "slug"), req_str(req, "title"),
+                     req_str(req, "summary"), req_str(req, "practice"), body, html, when, now);
+        if (rc == 0) {
+            free(html);
+            res->status = 404;
+            return 0;
+        }
+    }
+    free(html);
+    if (rc == DB_CONFLICT) {
+        req_error(req, "slug", "Another guide already has this address.");
+        return 0;
+    }
+    if (rc < 0)
+        return -1;
+    res->status = req->api && id == NULL ? 201 : 0;
+    json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)gid));
+    res_redirect(res, arena_printf(req->arena, "/admin/guides/%lld?saved=1", (long long)gid));
+    return 0;
+}
+
+static int set_published(struct req *req, struct res *res, int published)
+{
+    const char *id = json_string_value(json_object_get(req->params, "id"));
+    int64_t gid = 0;
+    id_parse(id, strlen(id), &gid);
+    int rc = db_exec("UPDATE guides SET published = $2, updated_at = $3 WHERE id = $1", "iii", gid,
+                     (int64_t)published, clock_now_ms());
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        res->status = 404;
+        return 0;
+    }
+    json_object_set_new(res_model(res), "published", json_boolean(published));
+    res_redirect(res, "/admin/guides");
+    return 0;
+}
+
+static int publish(struct req *req, struct res *res)
+{
+    return set_published(req, res, 1);
+}
+
+static int unpublish(struct req *req, struct res *res)
+{
+    return set_published(req, res, 0);
+}
+
+#define GUIDE_FIELDS                                                                               \
+    {.name = "title",                                                                              \
+     .label = "Title",                                                                             \
+     .type = FIELD_STRING,                                                                         \
+     .required = true,                                                                             \
+     .max = GUIDE_TITLE_MAX},                                                                      \
+        {.name = "slug", .label = "Address", .type = FIELD_STRING, .required = true, .max = 100},  \
+        {.name = "summary",                                                                        \
+         .label = "Summary",                                                                       \
+         .type = FIELD_STRING,                                                                     \
+         .required = true,                                                                         \
+         .max = GUIDE_SUMMARY_MAX},                                                                \
+        {.name = "practice",                                                                       \
+         .label = "Practice",                                                                      \
+         .type = FIELD_CHOICE,                                                                     \
+         .required = true,                                                                         \
+         .choices = practices},                                                                    \
+        {.name = "date", .label = "Date", .type = FIELD_DATE},                                     \
+        {.name = "body",                                                                           \
+         .label = "Article",                                                                       \
+         .type = FIELD_TEXT,                                                                       \
+         .required = true,                                                                         \
+         .max = GUIDE_BODY_MAX},                                                                   \
+    {                                                                                              \
+        .name = "preview", .type = FIELD_BOOL                                                      \
+    }
+
+const struct route guides_routes[] = {
+    {.method = "GET", .pattern = "/guides", .handler = index_page, .view = "guides"},
+    {.method = "GET", .pattern = "/guides/feed.atom", .handler = feed, .no_api = true},
+    {.method = "GET",
+     .pattern = "/guides/{slug}",
+     .handler = guides_article,
+     .view = "guide",
+     .fields = {{.name = "page", .label = "Page", .type = FIELD_INT, .min = 1, .max = 1000},
+                {.name = "reply", .label = "Reply to", .type = FIELD_ID},
+                {.name = "posted", .type = FIELD_CHOICE, .choices = posted_states}}},
+    {.method = "GET",
+     .pattern = "/admin/guides",
+     .handler = admin_list,
+     .view = "admin-guides",
+     .auth = AUTH_OPERATOR},
+    {.method = "GET",
+     .pattern = "/admin/guides/new",
+     .handler = edit_page,
+     .view = "admin-guide-edit",
+     .auth = AUTH_OPERATOR},
+    {.method = "POST",
+     .pattern = "/admin/guides",
+     .handler = save_guide,
+     .view = "admin-guide-edit",
+     .form = edit_page,
+     .auth = AUTH_OPERATOR,
+     .body_max = ADMIN_BODY,
+     .fields = {GUIDE_FIELDS}},
+    {.method = "GET",
+     .pattern = "/admin/guides/{id:id}",
+     .handler = edit_page,
+     .view = "admin-guide-edit",
+     .auth = AUTH_OPERATOR,
+     .fields = {{.name = "saved", .type = FIELD_BOOL}}},
+    {.method = "POST",
+     .pattern = "/admin/guides/{id:id}",
+     .handler = save_guide,
+     .view = "admin-guide-edit",
+     .form = edit_page,
+     .auth = AUTH_OPERATOR,
+     .body_max = ADMIN_BODY,
+     .fields = {GUIDE_FIELDS}},
+    {.method = "POST",
+     .pattern = "/admin/guides/{id:id}/publish",
+     .handler = publish,
+     .auth = AUTH_OPERATOR,
+     .body_max = 4096},
+    {.method = "POST",
+     .pattern = "/admin/guides/{id:id}/unpublish",
+     .handler = unpublish,
+     .auth = AUTH_OPERATOR,
+     .body_max = 4096},
+};
+const size_t guides_nroutes = ARRAY_LEN(guides_routes);

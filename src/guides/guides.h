@@ -1,0 +1,40 @@
+/* guides.h: public articles about the practices (Markdown, seeded from
+ * content/guides on first start), their index and Atom feed, and the
+ * operator's pages to write and publish them. */
+#ifndef HEARTH_GUIDES_H
+#define HEARTH_GUIDES_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/route.h"
+
+enum {
+    GUIDE_TITLE_MAX = 120,
+    GUIDE_SUMMARY_MAX = 300,
+    GUIDE_BODY_MAX = 60000, /* characters of Markdown */
+    GUIDES_LISTED = 200,
+};
+
+extern const struct route guides_routes[];
+extern const size_t guides_nroutes;
+
+/* Seeds articles from the .md files in content/guides whose slug is not yet in the
+ * database (edits are never overwritten). Returns 0 or -1. */
+int guides_init(const char *base_url);
+/* The published guide with the request's {slug}; *out new. DB_NOT_FOUND when
+ * there is none. */
+int guides_find(struct req *req, json_t **out);
+/* GET /guides/{slug}: the article, its comments and the comment form; also
+ * the form handler when a comment comes back with errors. */
+int guides_article(struct req *req, struct res *res);
+/* Renders the Atom template view with model into res's raw body. */
+int guides_atom(struct res *res, const char *view, json_t *model);
+/* The site's public base URL (for feeds). */
+const char *guides_base_url(void);
+/* Formats ms as "26 November 2026" (UTC) into out. */
+void guides_date(int64_t ms, char out[32]);
+/* Formats ms as an RFC 3339 time for Atom into out. */
+void guides_rfc3339(int64_t ms, char out[32]);
+
+#endif
