@@ -156,11 +156,7 @@ static int login(struct req *req, struct res *res)
     int rc = db_row(&user, "SELECT id, password_hash FROM users WHERE email = $1", "s", email);
     if (rc != DB_OK && rc != DB_NOT_FOUND)
         return -1;
-    int64_t uid = 0;
-    if (user != NULL) {
-        const char *s = json_string_value(json_object_get(user, "id"));
-        id_parse(s, strlen(s), &uid);
-    }
+    int64_t uid = user != NULL ? id_from(json_object_get(user, "id")) : 0;
     /* A browser that logged in to this account before is throttled on its
      * own, so failures from elsewhere (even the same address) never hold it
      * back. Everyone else: per account and address, and per address. */
@@ -412,9 +408,7 @@ static int sessions_page(struct req *req, struct res *res)
         json_object_set_new(row, "started", json_string(when));
         tz_format(tz, json_integer_value(json_object_get(row, "last_used_at")), when);
         json_object_set_new(row, "last_used", json_string(when));
-        int64_t id = 0;
-        const char *s = json_string_value(json_object_get(row, "id"));
-        id_parse(s, strlen(s), &id);
+        int64_t id = id_from(json_object_get(row, "id"));
         json_object_set_new(row, "current", json_boolean(id == req->session_id));
     }
     json_object_set_new(res_model(res), "sessions", rows);
@@ -423,9 +417,7 @@ static int sessions_page(struct req *req, struct res *res)
 
 static int revoke_session(struct req *req, struct res *res)
 {
-    int64_t id = 0;
-    const char *s = json_string_value(json_object_get(req->params, "id"));
-    id_parse(s, strlen(s), &id);
+    int64_t id = id_from(json_object_get(req->params, "id"));
     int rc = db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", req->user_id, id);
     if (rc < 0)
         return -1;

@@ -45,15 +45,6 @@ int pairing_normalise_code(const char *typed, char out[INVITE_CODE_LEN + 1])
     return n == INVITE_CODE_LEN ? 0 : -1;
 }
 
-static int64_t str_id(json_t *v)
-{
-    int64_t id = 0;
-    const char *s = json_string_value(v);
-    if (s != NULL)
-        id_parse(s, strlen(s), &id);
-    return id;
-}
-
 int pairing_couple(struct req *req, json_t **out)
 {
     json_t *row;
@@ -190,7 +181,7 @@ static const char *check_invite(struct req *req, const char *code, int64_t now, 
         return "No invite has this code. Check it with your partner.";
     if (rc != DB_OK)
         return "";
-    *inviter = str_id(json_object_get(inv, "user_id"));
+    *inviter = id_from(json_object_get(inv, "user_id"));
     bool used = !json_is_null(json_object_get(inv, "used_at"));
     bool expired = json_integer_value(json_object_get(inv, "expires_at")) <= now;
     bool taken = !json_is_null(json_object_get(inv, "couple_id"));

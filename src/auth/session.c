@@ -184,11 +184,7 @@ int session_reload_user(struct req *req)
         return rc;
     json_decref(req->user);
     req->user = row;
-    int64_t couple = 0;
-    const char *c = json_string_value(json_object_get(row, "couple_id"));
-    if (c != NULL)
-        id_parse(c, strlen(c), &couple);
-    req->couple_id = couple;
+    req->couple_id = id_from(json_object_get(row, "couple_id"));
     return DB_OK;
 }
 
@@ -216,11 +212,8 @@ static int load_session(struct req *req, const char *token)
     int64_t now = clock_now_ms();
     int64_t created = json_integer_value(json_object_get(row, "created_at"));
     int64_t used = json_integer_value(json_object_get(row, "last_used_at"));
-    const char *sid = json_string_value(json_object_get(row, "session_id"));
-    const char *uid = json_string_value(json_object_get(row, "user_id"));
-    int64_t session_id = 0, user_id = 0;
-    id_parse(sid, strlen(sid), &session_id);
-    id_parse(uid, strlen(uid), &user_id);
+    int64_t session_id = id_from(json_object_get(row, "session_id"));
+    int64_t user_id = id_from(json_object_get(row, "user_id"));
     if (now - used >= config.idle_ms || now - created >= config.absolute_ms) {
         db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", user_id, session_id);
         json_decref(row);

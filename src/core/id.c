@@ -21,3 +21,12 @@ int id_parse(const char *s, size_t len, int64_t *out)
     *out = v;
     return 0;
 }
+
+int64_t id_from(const json_t *v)
+{
+    int64_t id = 0;
+    const char *s = json_string_value(v);
+    if (s != NULL && id_parse(s, json_string_length(v), &id) != 0)
+        id = 0;
+    return id;
+}

@@ -4,6 +4,7 @@
  * (JavaScript numbers cannot hold 63 bits). */
 #ifndef HEARTH_ID_H
 #define HEARTH_ID_H
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,5 +13,9 @@ int64_t id_new(void);
 /* Parses a decimal id of len bytes; returns 0, or -1 when it is not a
  * positive 63-bit number. */
 int id_parse(const char *s, size_t len, int64_t *out);
+
+/* The id in a JSON string (as db.h returns id columns), or 0 when v is not
+ * one. */
+int64_t id_from(const json_t *v);
 
 #endif

@@ -43,15 +43,6 @@ void comments_truncate_address(const char *ip, char out[64])
     }
 }
 
-static int64_t id_of(json_t *v)
-{
-    int64_t id = 0;
-    const char *s = json_string_value(v);
-    if (s != NULL)
-        id_parse(s, strlen(s), &id);
-    return id;
-}
-
 /* ---- form timing: "MS.MAC", signed when the form is served ---- */
 
 static void sign_time(int64_t ms, char out[96])
@@ -138,17 +129,17 @@ static void thread(json_t *rows, int64_t parent_id, json_t *out, int depth)
     size_t i;
     json_t *row;
     json_array_foreach (rows, i, row) {
-        if (id_of(json_object_get(row, "parent_id")) != parent_id)
+        if (id_from(json_object_get(row, "parent_id")) != parent_id)
             continue;
         json_array_append_new(out, comment_view(row));
         if (depth < COMMENT_DEPTH_MAX)
-            thread(rows, id_of(json_object_get(row, "id")), out, depth + 1);
+            thread(rows, id_from(json_object_get(row, "id")), out, depth + 1);
     }
 }
 
 int comments_for_article(struct req *req, struct res *res, json_t *guide)
 {
-    int64_t gid = id_of(json_object_get(guide, "id"));
+    int64_t gid = id_from(json_object_get(guide, "id"));
     const char *mine = commenter_token(req);
     json_t *rows;
     if (db_query(&rows,
@@ -278,7 +269,7 @@ static int parent_of(struct req *req, int64_t gid, int64_t *parent, int64_t *dep
     int rc = db_row(&row,
                     "SELECT id, parent_id, depth FROM comments WHERE id = $1 AND guide_id = $2"
                     " AND status = 'approved'",
-                    "ii", id_of(json_object_get(req->input, "parent")), gid);
+                    "ii", id_from(json_object_get(req->input, "parent")), gid);
     if (rc == DB_NOT_FOUND) {
         req_error(req, "comment", "The comment you replied to is not there any more.");
         return 1;
@@ -287,10 +278,10 @@ static int parent_of(struct req *req, int64_t gid, int64_t *parent, int64_t *dep
         return -1;
     int64_t d = json_integer_value(json_object_get(row, "depth"));
     if (d >= COMMENT_DEPTH_MAX) {
-        *parent = id_of(json_object_get(row, "parent_id"));
+        *parent = id_from(json_object_get(row, "parent_id"));
         *depth = d;
     } else {
-        *parent = id_of(json_object_get(row, "id"));
+        *parent = id_from(json_object_get(row, "id"));
         *depth = d + 1;
     }
     json_decref(row);
@@ -301,13 +292,10 @@ static int post_comment(struct req *req, struct res *res)
 {
     json_t *g;
     int rc = guides_find(req, &g);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
-    int64_t gid = id_of(json_object_get(g, "id")), parent, depth, now = clock_now_ms();
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
+    int64_t gid = id_from(json_object_get(g, "id")), parent, depth, now = clock_now_ms();
     json_decref(g);
     rc = parent_of(req, gid, &parent, &depth);
     if (rc != 0)
@@ -356,16 +344,13 @@ static int comments_feed(struct req *req, struct res *res)
 {
     json_t *g, *rows;
     int rc = guides_find(req, &g);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     if (db_query(&rows,
                  "SELECT id, name, body, created_at FROM comments WHERE guide_id = $1"
                  " AND status = 'approved' ORDER BY created_at DESC LIMIT 50",
-                 "i", id_of(json_object_get(g, "id"))) != DB_OK) {
+                 "i", id_from(json_object_get(g, "id"))) != DB_OK) {
         json_decref(g);
         return -1;
     }
@@ -424,7 +409,7 @@ static int moderation_page(struct req *req, struct res *res)
 
 static int moderate(struct req *req, struct res *res, const char *status)
 {
-    int64_t id = id_of(json_object_get(req->params, "id"));
+    int64_t id = id_from(json_object_get(req->params, "id"));
     int rc = status ? db_exec("UPDATE comments SET status = $2 WHERE id = $1", "is", id, status)
                     : db_exec("DELETE FROM comments WHERE id = $1", "i", id);
     if (rc < 0)
@@ -457,24 +442,21 @@ static int reply_as_site(struct req *req, struct res *res)
 {
     json_t *row;
     int rc = db_row(&row, "SELECT id, guide_id, parent_id, depth FROM comments WHERE id = $1", "i",
-                    id_of(json_object_get(req->params, "id")));
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+                    id_from(json_object_get(req->params, "id")));
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     int64_t d = json_integer_value(json_object_get(row, "depth"));
-    int64_t parent = d >= COMMENT_DEPTH_MAX ? id_of(json_object_get(row, "parent_id"))
-                                            : id_of(json_object_get(row, "id"));
+    int64_t parent = d >= COMMENT_DEPTH_MAX ? id_from(json_object_get(row, "parent_id"))
+                                            : id_from(json_object_get(row, "id"));
     int64_t id = id_new();
     rc = db_exec("UPDATE comments SET status = 'approved' WHERE id = $1 AND status = 'pending'",
-                 "i", id_of(json_object_get(row, "id")));
+                 "i", id_from(json_object_get(row, "id")));
     if (rc >= 0)
         rc = db_exec("INSERT INTO comments (id, guide_id, parent_id, depth, name, email, body,"
                      " status, by_site, created_at)"
                      " VALUES ($1, $2, $3, $4, $5, '', $6, 'approved', 1, $7)",
-                     "iiiissi", id, id_of(json_object_get(row, "guide_id")), parent,
+                     "iiiissi", id, id_from(json_object_get(row, "guide_id")), parent,
                      d >= COMMENT_DEPTH_MAX ? d : d + 1, SITE_NAME, req_str(req, "comment"),
                      clock_now_ms());
     json_decref(row);

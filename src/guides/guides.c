@@ -215,12 +215,9 @@ int guides_article(struct req *req, struct res *res)
 {
     json_t *g;
     int rc = guides_find(req, &g);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     decorate(g);
     json_t *m = res_model(res);
     json_object_set(m, "title", json_object_get(g, "title"));
@@ -305,26 +302,15 @@ static int admin_list(struct req *req, struct res *res)
 
 static int edit_page(struct req *req, struct res *res)
 {
-    json_t *m = res_model(res);
-    json_t *choices = json_array();
-    const char *id = json_string_value(json_object_get(req->params, "id"));
+    int64_t gid = id_from(json_object_get(req->params, "id"));
     json_t *g = NULL;
-    if (id != NULL) {
-        int64_t gid = 0;
-        id_parse(id, strlen(id), &gid);
-        int rc = db_row(&g,
-                        "SELECT id, slug, title, summary, practice, body, published, published_at"
-                        " FROM guides WHERE id = $1",
-                        "i", gid);
-        if (rc == DB_NOT_FOUND) {
-            json_decref(choices);
-            res->status = 404;
-            return 0;
-        }
-        if (rc != DB_OK) {
-            json_decref(choices);
-            return -1;
-        }
+    if (gid != 0) {
+        int rc = res_found(res, db_row(&g,
+                                       "SELECT id, slug, title, summary, practice, body,"
+                                       " published, published_at FROM guides WHERE id = $1",
+                                       "i", gid));
+        if (rc != 0)
+            return rc;
         char day[32];
         time_t t = (time_t)(json_integer_value(json_object_get(g, "published_at")) / 1000);
         struct tm tm;
@@ -332,6 +318,7 @@ static int edit_page(struct req *req, struct res *res)
         strftime(day, sizeof(day), "%Y-%m-%d", &tm);
         json_object_set_new(g, "date", json_string(day));
     }
+    json_t *m = res_model(res), *choices = json_array();
     const char *current = g ? json_string_value(json_object_get(g, "practice")) : NULL;
     const char *typed = json_string_value(json_object_get(req->typed, "practice"));
     for (int k = 0; practices[k] != NULL; k++) {
@@ -367,13 +354,12 @@ static int save_guide(struct req *req, struct res *res)
         free(html);
         return 0;
     }
-    const char *id = json_string_value(json_object_get(req->params, "id"));
     const char *date = req_str(req, "date");
-    int64_t gid = 0, now = clock_now_ms(), when = date ? day_ms(date) : now;
-    if (id != NULL)
-        id_parse(id, strlen(id), &gid);
+    int64_t gid = id_from(json_object_get(req->params, "id")), now = clock_now_ms();
+    int64_t when = date ? day_ms(date) : now;
+    bool create = gid == 0;
     int rc;
-    if (gid == 0) {
+    if (create) {
         gid = id_new();
         rc = db_exec("INSERT INTO guides (id, slug, title, summary, practice, body, body_html,"
                      " published, published_at, created_at, updated_at)"
@@ -399,7 +385,7 @@ static int save_guide(struct req *req, struct res *res)
     }
     if (rc < 0)
         return -1;
-    res->status = req->api && id == NULL ? 201 : 0;
+    res->status = req->api && create ? 201 : 0;
     json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)gid));
     res_redirect(res, arena_printf(req->arena, "/admin/guides/%lld?saved=1", (long long)gid));
     return 0;
@@ -407,9 +393,7 @@ static int save_guide(struct req *req, struct res *res)
 
 static int set_published(struct req *req, struct res *res, int published)
 {
-    const char *id = json_string_value(json_object_get(req->params, "id"));
-    int64_t gid = 0;
-    id_parse(id, strlen(id), &gid);
+    int64_t gid = id_from(json_object_get(req->params, "id"));
     int rc = db_exec("UPDATE guides SET published = $2, updated_at = $3 WHERE id = $1", "iii", gid,
                      (int64_t)published, clock_now_ms());
     if (rc < 0)

@@ -46,6 +46,9 @@ const char *req_cookie(const struct req *req, const char *name);
 json_t *res_model(struct res *res);
 /* Answers a page with 303 to location (pages) or 200/status (API). */
 void res_redirect(struct res *res, const char *location);
+/* Maps a lookup's DB code for a handler: DB_OK gives 0 (go on); DB_NOT_FOUND
+ * sets a 404 and gives 1 (answered); anything else gives -1 (a 500). */
+int res_found(struct res *res, int db_code);
 /* Marks a field as wrong: the request answers 422 with the form kept. */
 void req_error(struct req *req, const char *field, const char *message);
 /* Adds a response header (name and value copied into the request arena). */

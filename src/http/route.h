@@ -40,6 +40,8 @@ enum route_auth { AUTH_NONE, AUTH_USER, AUTH_COUPLE, AUTH_OPERATOR };
 
 struct req;
 struct res;
+/* A handler returns 0 or a positive number when it answered (through res),
+ * and a negative number for a failure of ours (a 500 and a log line). */
 typedef int (*handler_fn)(struct req *req, struct res *res);
 
 enum { ROUTE_MAX_FIELDS = 16, ROUTE_MAX_SEGMENTS = 8 };

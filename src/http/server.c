@@ -22,6 +22,7 @@
 #include "http/input.h"
 #include "http/router.h"
 #include "http/static.h"
+#include "store/db.h"
 #include "view/view.h"
 
 enum {
@@ -97,6 +98,17 @@ json_t *res_model(struct res *res)
 void res_redirect(struct res *res, const char *location)
 {
     res->location = location;
+}
+
+int res_found(struct res *res, int db_code)
+{
+    if (db_code == DB_OK)
+        return 0;
+    if (db_code == DB_NOT_FOUND) {
+        res->status = 404;
+        return 1;
+    }
+    return -1;
 }
 
 void req_error(struct req *req, const char *field, const char *message)

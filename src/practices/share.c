@@ -34,15 +34,6 @@ static const char *const modes[] = {"together", "writing", NULL};
 
 /* ---- small helpers ---- */
 
-static int64_t id_of(json_t *v)
-{
-    int64_t id = 0;
-    const char *s = json_string_value(v);
-    if (s != NULL)
-        id_parse(s, strlen(s), &id);
-    return id;
-}
-
 static const char *couple_tz(struct req *req)
 {
     return json_string_value(json_object_get(req->user, "couple_time_zone"));
@@ -213,7 +204,7 @@ static int ask_item(struct req *req, json_t **item)
     static const char sql[] = "SELECT id, kind, day, question_key, text, depth, category,"
                               " author_id, swaps, created_at, revealed_at FROM share_items"
                               " WHERE couple_id = $1 AND kind = 'ask' AND id = $2";
-    return db_row(item, sql, "ii", req->couple_id, id_of(json_object_get(req->params, "id")));
+    return db_row(item, sql, "ii", req->couple_id, id_from(json_object_get(req->params, "id")));
 }
 
 /* ---- the model of one item ---- */
@@ -223,7 +214,7 @@ static int ask_item(struct req *req, json_t **item)
  * once revealed. */
 static int item_model(struct req *req, json_t *item, json_t **out)
 {
-    int64_t item_id = id_of(json_object_get(item, "id"));
+    int64_t item_id = id_from(json_object_get(item, "id"));
     bool revealed = !json_is_null(json_object_get(item, "revealed_at"));
     json_t *m = json_object(), *q = json_object(), *rows;
     json_object_set(m, "id", json_object_get(item, "id"));
@@ -238,7 +229,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
     if (cat != NULL)
         json_object_set_new(q, "category_label", json_string(questions_category_label(cat)));
     json_object_set_new(m, "question", q);
-    int64_t author = id_of(json_object_get(item, "author_id"));
+    int64_t author = id_from(json_object_get(item, "author_id"));
     if (author != 0)
         json_object_set_new(m, "asked_by",
                             json_string(author == req->user_id ? "you" : partner_name(req)));
@@ -256,7 +247,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
     size_t i;
     json_t *row;
     json_array_foreach (rows, i, row) {
-        if (id_of(json_object_get(row, "user_id")) == req->user_id) {
+        if (id_from(json_object_get(row, "user_id")) == req->user_id) {
             json_decref(mine);
             mine = json_pack("{s:O}", "text", json_object_get(row, "text"));
         } else {
@@ -277,7 +268,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
                      " WHERE couple_id = $1 AND item_id = $2 LIMIT 2",
                      "ii", req->couple_id, item_id) == DB_OK) {
             json_array_foreach (rows, i, row) {
-                bool me = id_of(json_object_get(row, "user_id")) == req->user_id;
+                bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
                 const char *r = json_string_value(json_object_get(row, "reaction"));
                 json_array_append_new(reacts, json_pack("{s:s, s:s, s:s, s:b}", "name",
                                                         me ? "You" : partner_name(req), "reaction",
@@ -290,7 +281,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
                      " WHERE couple_id = $1 AND item_id = $2 ORDER BY id LIMIT 200",
                      "ii", req->couple_id, item_id) == DB_OK) {
             json_array_foreach (rows, i, row) {
-                bool me = id_of(json_object_get(row, "user_id")) == req->user_id;
+                bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
                 char when[32];
                 tz_format(couple_tz(req), json_integer_value(json_object_get(row, "created_at")),
                           when);
@@ -390,12 +381,9 @@ static int day_page(struct req *req, struct res *res)
         return share_page(req, res);
     json_t *item;
     int rc = is_future(req, day) ? DB_NOT_FOUND : find_daily(req, day, &item);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     rc = show_item(req, res, item);
     json_decref(item);
     set_title(res, arena_printf(req->arena, "The question of %s", day));
@@ -409,7 +397,7 @@ static int save_answer(struct req *req, json_t *item)
         req_error(req, "text", "You have both answered, so the answers no longer change.");
         return 0;
     }
-    int64_t item_id = id_of(json_object_get(item, "id")), now = clock_now_ms(), both = 0;
+    int64_t item_id = id_from(json_object_get(item, "id")), now = clock_now_ms(), both = 0;
     if (db_begin() != DB_OK)
         return -1;
     bool ok =
@@ -441,12 +429,9 @@ static int answer(struct req *req, struct res *res)
     json_t *item;
     int rc =
         day != NULL && is_future(req, day) ? DB_NOT_FOUND : daily_item(req, day ? day : now, &item);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     rc = save_answer(req, item);
     if (rc == 0 && json_object_size(req->errors) == 0) {
         json_t *fresh;
@@ -474,7 +459,7 @@ static int swap(struct req *req, struct res *res)
     json_t *item;
     if (daily_item(req, day, &item) != DB_OK)
         return -1;
-    int64_t item_id = id_of(json_object_get(item, "id")), answers = 0;
+    int64_t item_id = id_from(json_object_get(item, "id")), answers = 0;
     int64_t swaps = json_integer_value(json_object_get(item, "swaps"));
     json_decref(item);
     if (db_int(&answers, "SELECT count(*) FROM share_answers WHERE couple_id = $1 AND item_id = $2",
@@ -531,7 +516,7 @@ static int react(struct req *req, struct res *res)
     int rc = revealed_day(req, res, &item);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    int64_t item_id = id_of(json_object_get(item, "id"));
+    int64_t item_id = id_from(json_object_get(item, "id"));
     json_decref(item);
     if (db_exec("INSERT INTO share_reactions (couple_id, item_id, user_id, reaction, created_at)"
                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (couple_id, item_id, user_id)"
@@ -551,7 +536,7 @@ static int comment(struct req *req, struct res *res)
     int rc = revealed_day(req, res, &item);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    int64_t item_id = id_of(json_object_get(item, "id")), count = 0;
+    int64_t item_id = id_from(json_object_get(item, "id")), count = 0;
     json_decref(item);
     if (db_int(&count, "SELECT count(*) FROM share_comments WHERE couple_id = $1 AND item_id = $2",
                "ii", req->couple_id, item_id) != DB_OK)
@@ -603,12 +588,9 @@ static int ask_page(struct req *req, struct res *res)
 {
     json_t *item;
     int rc = ask_item(req, &item);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     rc = show_item(req, res, item);
     json_decref(item);
     set_title(res, "A question from one of you");
@@ -619,12 +601,9 @@ static int answer_ask(struct req *req, struct res *res)
 {
     json_t *item;
     int rc = ask_item(req, &item);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 0;
-    }
-    if (rc != DB_OK)
-        return -1;
+    rc = res_found(res, rc);
+    if (rc != 0)
+        return rc;
     rc = save_answer(req, item);
     json_decref(item);
     if (rc == 0 && json_object_size(req->errors) == 0 && ask_item(req, &item) == DB_OK) {
@@ -798,10 +777,10 @@ static int current_dive(struct req *req, json_t **dive)
  * writing mode the answers (the partner's only once both are in). */
 static int dive_model(struct req *req, json_t *dive, json_t **out)
 {
-    int64_t id = id_of(json_object_get(dive, "id"));
+    int64_t id = id_from(json_object_get(dive, "id"));
     int pos = (int)json_integer_value(json_object_get(dive, "position"));
     bool me_first =
-        (id_of(json_object_get(dive, "first_user_id")) == req->user_id) == (pos % 2 == 0);
+        (id_from(json_object_get(dive, "first_user_id")) == req->user_id) == (pos % 2 == 0);
     json_t *m = json_object();
     json_object_set(m, "id", json_object_get(dive, "id"));
     json_object_set(m, "mode", json_object_get(dive, "mode"));
@@ -837,7 +816,7 @@ static int dive_model(struct req *req, json_t *dive, json_t **out)
             pair = json_object();
             json_object_set_new(by_pos, key, pair);
         }
-        bool mine = id_of(json_object_get(row, "user_id")) == req->user_id;
+        bool mine = id_from(json_object_get(row, "user_id")) == req->user_id;
         json_object_set(pair, mine ? "mine" : "partner", json_object_get(row, "text"));
     }
     json_decref(rows);
@@ -917,7 +896,7 @@ static int running_dive(struct req *req, struct res *res, int64_t *id, int *pos,
         conflict(res, "There is no deep-dive evening under way. Start one first.");
         return 1;
     }
-    *id = id_of(json_object_get(dive, "id"));
+    *id = id_from(json_object_get(dive, "id"));
     *pos = (int)json_integer_value(json_object_get(dive, "position"));
     *writing = !strcmp(json_string_value(json_object_get(dive, "mode")), "writing");
     json_decref(dive);
@@ -994,42 +973,38 @@ static int dive_answer(struct req *req, struct res *res)
 
 /* ---- export ---- */
 
+/* What a person's export holds of Share: only what they wrote. */
+static const struct {
+    const char *key, *sql;
+} exports[] = {
+    {"answers", "SELECT i.kind, i.day, i.text AS question, a.text AS answer, a.created_at,"
+                " a.updated_at FROM share_answers a JOIN share_items i"
+                " ON i.couple_id = a.couple_id AND i.id = a.item_id WHERE a.user_id = $1"
+                " ORDER BY a.created_at LIMIT 10000"},
+    {"comments", "SELECT i.day, i.text AS question, c.text AS comment, c.created_at"
+                 " FROM share_comments c JOIN share_items i ON i.couple_id = c.couple_id"
+                 " AND i.id = c.item_id WHERE c.user_id = $1 ORDER BY c.created_at LIMIT 10000"},
+    {"questions_asked", "SELECT text AS question, created_at FROM share_items"
+                        " WHERE author_id = $1 ORDER BY created_at LIMIT 10000"},
+    {"deep_dive_answers", "SELECT dive_id, position, text AS answer, created_at"
+                          " FROM share_dive_answers WHERE user_id = $1"
+                          " ORDER BY created_at LIMIT 10000"},
+};
+
 static int export_share(int64_t user_id, json_t *out)
 {
     json_t *rows;
-    if (db_query(&rows,
-                 "SELECT i.kind, i.day, i.text AS question, a.text AS answer, a.created_at,"
-                 " a.updated_at FROM share_answers a JOIN share_items i"
-                 " ON i.couple_id = a.couple_id AND i.id = a.item_id WHERE a.user_id = $1"
-                 " ORDER BY a.created_at LIMIT 10000",
-                 "i", user_id) != DB_OK)
-        return -1;
-    json_object_set_new(out, "answers", rows);
-    if (db_query(&rows,
-                 "SELECT i.day, i.text AS question, c.text AS comment, c.created_at"
-                 " FROM share_comments c JOIN share_items i ON i.couple_id = c.couple_id"
-                 " AND i.id = c.item_id WHERE c.user_id = $1 ORDER BY c.created_at LIMIT 10000",
-                 "i", user_id) != DB_OK)
-        return -1;
-    json_object_set_new(out, "comments", rows);
-    if (db_query(&rows,
-                 "SELECT text AS question, created_at FROM share_items WHERE author_id = $1"
-                 " ORDER BY created_at LIMIT 10000",
-                 "i", user_id) != DB_OK)
-        return -1;
-    json_object_set_new(out, "questions_asked", rows);
-    if (db_query(&rows,
-                 "SELECT dive_id, position, text AS answer, created_at FROM share_dive_answers"
-                 " WHERE user_id = $1 ORDER BY created_at LIMIT 10000",
-                 "i", user_id) != DB_OK)
-        return -1;
+    for (size_t k = 0; k < ARRAY_LEN(exports); k++) {
+        if (db_query(&rows, exports[k].sql, "i", user_id) != DB_OK)
+            return -1;
+        json_object_set_new(out, exports[k].key, rows);
+    }
     size_t i;
     json_t *row;
-    json_array_foreach (rows, i, row)
-        json_object_set_new(
-            row, "question",
-            json_string(questions_dive((int)json_integer_value(json_object_get(row, "position")))));
-    json_object_set_new(out, "deep_dive_answers", rows);
+    json_array_foreach (json_object_get(out, "deep_dive_answers"), i, row) {
+        int position = (int)json_integer_value(json_object_get(row, "position"));
+        json_object_set_new(row, "question", json_string(questions_dive(position)));
+    }
     return 0;
 }
 

@@ -19,7 +19,8 @@ import {
 const listed = run(['routes']);
 if (listed.status !== 0) throw new Error(`hearth routes failed: ${listed.stderr}`);
 const routes = JSON.parse(listed.stdout);
-const privateRoutes = routes.filter((r) => r.auth !== 'none');
+const privateRoutes = routes.filter((r) => r.auth === 'user' || r.auth === 'couple');
+const operatorRoutes = routes.filter((r) => r.auth === 'operator');
 const getRoutes = routes.filter((r) => r.method === 'GET');
 const idParam = /\{(id)(?::[a-z]+)?\}|\{[a-z_]+:id\}/;
 const idRoutes = routes.filter((r) => idParam.test(r.pattern));
@@ -215,7 +216,7 @@ test('the route table lists the private routes with their fields', () => {
   for (const r of routes) {
     assert.match(r.method, /^(GET|POST)$/);
     assert.match(r.pattern, /^\//);
-    assert.ok(['none', 'user', 'couple'].includes(r.auth), r.pattern);
+    assert.ok(['none', 'user', 'couple', 'operator'].includes(r.auth), r.pattern);
     for (const f of r.fields) assert.ok(f.name && f.type, `${r.pattern}: field ${JSON.stringify(f)}`);
   }
   for (const known of ['GET /us', 'GET /account', 'POST /account/sessions/{id:id}/revoke']) {
@@ -257,6 +258,23 @@ for (const route of privateRoutes) {
     const location = page.headers.get('location');
     assert.match(location, /^\/login\?next=/);
     if (route.method === 'GET') assert.equal(location, `/login?next=${path}`);
+  });
+}
+
+// ---- 1b. operator routes: 404 for everyone but operators ----
+
+for (const route of operatorRoutes) {
+  test(`${route.method} ${route.pattern} answers 404 to visitors and to people who are not operators`, async () => {
+    assert.match(route.pattern, /^\/admin(\/|$)/, 'operator routes live under /admin');
+    const path = fill(route.pattern, '7531525899263868875');
+    for (const [who, person] of [['a visitor', null], ['b1', b1]]) {
+      if (route.api) {
+        const res = await callApi(route, path, person ? { token: person.token, person } : {});
+        assert.equal(res.status, 404, `${who} API`);
+      }
+      const page = await callPage(route, path, person ? { cookie: `hearth_session=${person.token}`, person } : {});
+      assert.equal(page.status, 404, `${who} page`);
+    }
   });
 }
 

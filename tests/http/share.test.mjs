@@ -5,6 +5,7 @@
 // forward, so days can pass in milliseconds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
 } from './people.mjs';
 
 const DAY = 86_400_000;
+const sleep = (ms) => new Promise((res) => { setTimeout(res, ms); });
 const REACTIONS = ['thanks', 'me-too', 'tell-me-more', 'love'];
 
 let server;
@@ -658,9 +660,9 @@ test('another couple gets 404 for this couple\'s days and questions and sees non
 
 // ---- races: the rules hold when requests arrive together ----
 
-// The rules are checked by triggers in the test database that record every
-// write breaking them, whatever order the server's threads ran in. A correct
-// server never trips them; a race shows up within a few dozen attempts.
+// Triggers in the test database record every write that breaks a rule,
+// whatever order the server's threads ran in: an answer changed after its
+// item was revealed, and a question swapped after it had an answer.
 function watchLateWrites() {
   sql(server, `CREATE TABLE IF NOT EXISTS test_late_answers (item_id INTEGER, user_id INTEGER);
     CREATE TRIGGER IF NOT EXISTS test_late_answer AFTER UPDATE ON share_answers
@@ -672,38 +674,79 @@ function watchLateWrites() {
     BEGIN INSERT INTO test_late_swaps VALUES (NEW.id); END;`);
 }
 
+// Holds the database's write lock (a slow moment in the database) until the
+// returned function is called, so that requests sent meanwhile all read the
+// same state before any of them can write.
+async function holdWriteLock() {
+  const proc = spawn('sqlite3', [server.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((res) => proc.on('exit', res));
+  await new Promise((res, rej) => {
+    proc.on('error', rej);
+    proc.stdout.once('data', res);
+    proc.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+  });
+  return async () => {
+    proc.stdin.end('COMMIT;\n');
+    await exited;
+  };
+}
+
+// Sends the requests one after another, gap milliseconds apart, while the
+// write lock is held; releases it hold milliseconds after the last one and
+// returns their results. Waiting for a lock, SQLite sleeps a little longer
+// each time it finds the lock taken, so which request writes first depends on
+// these timings: the tests vary them from one attempt to the next.
+async function together(requests, { gap = 20, hold = 20 } = {}) {
+  const release = await holdWriteLock();
+  const pending = [];
+  try {
+    for (const [i, r] of requests.entries()) {
+      pending.push(r());
+      await sleep(i < requests.length - 1 ? gap : hold);
+    }
+  } finally {
+    await release();
+  }
+  return Promise.all(pending);
+}
+const GAPS = [20, 3, 8, 35, 13, 55];
+const HOLDS = [20, 5, 40, 12];
+
 test('an answer changed at the moment the partner answers is refused or lands before the reveal', async () => {
   watchLateWrites();
   const { one, two } = await couple('race');
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 24; attempt++) {
     const { id } = await send(one, '/share/ask', { question: `Race ${attempt}?` }, 201);
     await send(one, `/share/ask/${id}/answer`, { text: 'First thought.' });
-    const requests = [];
-    for (let i = 0; i < 16; i++) {
-      if (i === 4) requests.push(call(two, 'POST', `/share/ask/${id}/answer`, { text: 'Revealing.' }));
-      requests.push(call(one, 'POST', `/share/ask/${id}/answer`, { text: `Second thought ${i}.` }));
-    }
-    const results = await Promise.all(requests);
-    assert.ok(results.every((r) => r.status === 200 || r.status === 422), results.map((r) => r.status).join());
+    await json(two, `/share/ask/${id}`);
+    const results = await together([
+      () => call(two, 'POST', `/share/ask/${id}/answer`, { text: 'Revealing.' }),
+      () => call(one, 'POST', `/share/ask/${id}/answer`, { text: 'Second thought.' }),
+    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
+    assert.equal(results[0].status, 200);
+    assert.ok([200, 422].includes(results[1].status), results[1].text);
     const late = Number(sql(server, `SELECT count(*) FROM test_late_answers WHERE item_id = ${id}`));
-    assert.equal(late, 0, `attempt ${attempt}: an answer changed after both had answered`);
+    assert.equal(late, 0, `attempt ${attempt}: an answer changed after both had answered`
+      + ` (the change answered ${results[1].status})`);
   }
 });
 
 test('a swap at the moment someone answers is refused or lands before the answer', async () => {
   watchLateWrites();
   const { one, two } = await couple('swaprace');
-  for (let attempt = 0; attempt < 80; attempt++) {
+  for (let attempt = 0; attempt < 24; attempt++) {
     advance(DAY);
     const today = await json(one, '/share');
-    const results = await Promise.all([
-      call(two, 'POST', '/share/swap'),
-      call(one, 'POST', '/share/answer', { text: 'My answer.' }),
-      call(two, 'POST', '/share/swap'),
-    ]);
-    assert.ok(results.every((r) => r.status === 200 || r.status === 409), results.map((r) => r.status).join());
+    await json(two, '/share');
+    const results = await together([
+      () => call(one, 'POST', '/share/answer', { text: 'My answer.' }),
+      () => call(two, 'POST', '/share/swap'),
+    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
+    assert.equal(results[0].status, 200);
+    assert.ok([200, 409].includes(results[1].status), results[1].text);
     const late = Number(sql(server, `SELECT count(*) FROM test_late_swaps WHERE item_id = ${today.id}`));
-    assert.equal(late, 0, `attempt ${attempt}: the question was swapped after it had an answer`);
+    assert.equal(late, 0, `attempt ${attempt}: the question was swapped after it had an answer`
+      + ` (the swap answered ${results[1].status})`);
   }
 });
 
