@@ -81,5 +81,17 @@ bench: build/hearth
 	@scripts/deps.sh bench
 	@node bench/run.mjs
 
+# libFuzzer targets beside the parsers: make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(sort $(wildcard fuzz/fuzz_*.c)))
+build/fuzz/%: fuzz/%.c $(SRC) $(GEN)
+	@mkdir -p $(dir $@)
+	@echo "FUZZ $@"; clang $(filter-out -Werror,$(BASEFLAGS)) -g -O1 \
+	  -fsanitize=fuzzer,address,undefined $< $(SRC) $(GEN) -o $@ $(LIBS)
+fuzz: $(FUZZ_BIN)
+	@for t in $(FUZZ_BIN); do mkdir -p build/fuzz/corpus/$$(basename $$t); \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus/$$(basename $$t) \
+	  2>&1 | tail -1 || exit 1; done
+
 clean:
 	rm -rf build

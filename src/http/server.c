@@ -495,10 +495,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         char ip[INET6_ADDRSTRLEN] = "-";
         if (ci != NULL && ci->client_addr != NULL) {
             const struct sockaddr *sa = ci->client_addr;
-            if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof(ip));
-            else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof(ip));
+            struct sockaddr_in6 in6; /* copied, as the pointer may be less aligned */
+            struct sockaddr_in in4;
+            if (sa->sa_family == AF_INET) {
+                memcpy(&in4, sa, sizeof(in4));
+                inet_ntop(AF_INET, &in4.sin_addr, ip, sizeof(ip));
+            } else if (sa->sa_family == AF_INET6) {
+                memcpy(&in6, sa, sizeof(in6));
+                inet_ntop(AF_INET6, &in6.sin6_addr, ip, sizeof(ip));
+            }
         }
         cx->req.client_ip = arena_strdup(a, ip);
         buf_init(&cx->body, 0);
@@ -550,6 +555,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
 }
+
+static void on_mhd_error(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 static void on_mhd_error(void *cls, const char *fmt, va_list ap)
 {

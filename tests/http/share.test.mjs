@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -682,13 +683,40 @@ async function holdWriteLock() {
   const exited = new Promise((res) => proc.on('exit', res));
   await new Promise((res, rej) => {
     proc.on('error', rej);
+    proc.on('exit', () => rej(new Error('sqlite3 could not take the write lock')));
     proc.stdout.once('data', res);
-    proc.stdin.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    proc.stdin.write(".timeout 5000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
   });
   return async () => {
     proc.stdin.end('COMMIT;\n');
     await exited;
   };
+}
+
+// A JSON request on a connection of its own (closed afterwards), so the
+// server takes it up on whichever of its threads is free rather than behind
+// an earlier request on a kept-alive connection. Returns {status, text}.
+function alone(p, method, path, body = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = http.request(`${server.url}/api/v1${path}`, {
+      method,
+      agent: false,
+      headers: {
+        authorization: `Bearer ${p.token}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        connection: 'close',
+      },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 // Sends the requests one after another, gap milliseconds apart, while the
@@ -720,8 +748,8 @@ test('an answer changed at the moment the partner answers is refused or lands be
     await send(one, `/share/ask/${id}/answer`, { text: 'First thought.' });
     await json(two, `/share/ask/${id}`);
     const results = await together([
-      () => call(two, 'POST', `/share/ask/${id}/answer`, { text: 'Revealing.' }),
-      () => call(one, 'POST', `/share/ask/${id}/answer`, { text: 'Second thought.' }),
+      () => alone(two, 'POST', `/share/ask/${id}/answer`, { text: 'Revealing.' }),
+      () => alone(one, 'POST', `/share/ask/${id}/answer`, { text: 'Second thought.' }),
     ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
     assert.equal(results[0].status, 200);
     assert.ok([200, 422].includes(results[1].status), results[1].text);
@@ -739,14 +767,30 @@ test('a swap at the moment someone answers is refused or lands before the answer
     const today = await json(one, '/share');
     await json(two, '/share');
     const results = await together([
-      () => call(one, 'POST', '/share/answer', { text: 'My answer.' }),
-      () => call(two, 'POST', '/share/swap'),
+      () => alone(one, 'POST', '/share/answer', { text: 'My answer.' }),
+      () => alone(two, 'POST', '/share/swap'),
     ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
     assert.equal(results[0].status, 200);
     assert.ok([200, 409].includes(results[1].status), results[1].text);
     const late = Number(sql(server, `SELECT count(*) FROM test_late_swaps WHERE item_id = ${today.id}`));
     assert.equal(late, 0, `attempt ${attempt}: the question was swapped after it had an answer`
       + ` (the swap answered ${results[1].status})`);
+  }
+});
+
+test('two swaps at the same moment never make more than two in a day', async () => {
+  const { one, two } = await couple('swaptwice');
+  for (let attempt = 0; attempt < 24; attempt++) {
+    advance(DAY);
+    await json(two, '/share');
+    assert.equal((await send(one, '/share/swap')).swaps_left, 1);
+    const results = await together([
+      () => alone(one, 'POST', '/share/swap'),
+      () => alone(two, 'POST', '/share/swap'),
+    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
+    const statuses = results.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 409], `attempt ${attempt}: the two swaps answered ${statuses}`);
+    assert.equal((await json(one, '/share')).swaps_left, 0);
   }
 });
 
