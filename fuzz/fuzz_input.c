@@ -21,6 +21,8 @@ static const struct route route = {
                {.name = "id", .type = FIELD_ID}},
 };
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     for (int json = 0; json < 2; json++) {

@@ -4,6 +4,8 @@
 
 #include "view/template.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct tpl_set *set = tpl_set_new();

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 static void log_line(const char *level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void log_line(const char *level, const char *fmt, va_list ap)
 {
     char line[1024];
     struct timespec ts;
