@@ -390,25 +390,34 @@ static int day_page(struct req *req, struct res *res)
     return rc;
 }
 
-/* Saves the person's answer to item; reveals when the partner answered too. */
+/* Saves the person's answer to item; reveals when the partner answered too.
+ * Returns 0, 1 when the item was revealed already (answers no longer
+ * change), or -1. */
 static int save_answer(struct req *req, json_t *item)
 {
-    if (!json_is_null(json_object_get(item, "revealed_at"))) {
-        req_error(req, "text", "You have both answered, so the answers no longer change.");
-        return 0;
-    }
-    int64_t item_id = id_from(json_object_get(item, "id")), now = clock_now_ms(), both = 0;
+    int64_t item_id = id_from(json_object_get(item, "id")), now = clock_now_ms();
+    int64_t revealed = 0, both = 0;
     if (db_begin() != DB_OK)
         return -1;
+    /* checked inside the transaction, so a partner answering at the same
+     * moment cannot slip a change in after the reveal */
+    if (db_int(&revealed,
+               "SELECT revealed_at IS NOT NULL FROM share_items WHERE couple_id = $1 AND id = $2",
+               "ii", req->couple_id, item_id) != DB_OK) {
+        db_rollback();
+        return -1;
+    }
+    if (revealed) {
+        db_rollback();
+        return 1;
+    }
     bool ok =
         db_exec("INSERT INTO share_answers (couple_id, item_id, user_id, text, created_at,"
                 " updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
                 " ON CONFLICT (couple_id, item_id, user_id)"
                 " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
                 "iiisi", req->couple_id, item_id, req->user_id, req_str(req, "text"), now) >= 0 &&
-        db_int(&both,
-               "SELECT count(*) FROM share_answers WHERE couple_id = $1"
-               " AND item_id = $2",
+        db_int(&both, "SELECT count(*) FROM share_answers WHERE couple_id = $1 AND item_id = $2",
                "ii", req->couple_id, item_id) == DB_OK &&
         (both < 2 || db_exec("UPDATE share_items SET revealed_at = $3 WHERE couple_id = $1"
                              " AND id = $2 AND revealed_at IS NULL",
@@ -419,6 +428,25 @@ static int save_answer(struct req *req, json_t *item)
         return -1;
     }
     return 0;
+}
+
+/* The form handler behind a failed answer: the page it came from. */
+static int answer_form(struct req *req, struct res *res)
+{
+    return json_object_get(req->params, "day") ? day_page(req, res) : share_page(req, res);
+}
+
+/* An answer sent after both answered: 409, and on the page the text comes
+ * back in the comment box, so nothing typed is lost. */
+static int too_late(struct req *req, struct res *res, int page_rc)
+{
+    res->status = 409;
+    res->detail = "You have both answered, so the answers no longer change. What you wrote is "
+                  "in the comment box below, if you would like to add it to the conversation.";
+    json_t *m = res_model(res);
+    json_object_set_new(m, "notice", json_string(res->detail));
+    json_object_set(m, "input", req->typed);
+    return page_rc;
 }
 
 static int answer(struct req *req, struct res *res)
@@ -433,7 +461,11 @@ static int answer(struct req *req, struct res *res)
     if (rc != 0)
         return rc;
     rc = save_answer(req, item);
-    if (rc == 0 && json_object_size(req->errors) == 0) {
+    if (rc == 1) {
+        json_decref(item);
+        return too_late(req, res, answer_form(req, res));
+    }
+    if (rc == 0) {
         json_t *fresh;
         if (find_daily(req, json_string_value(json_object_get(item, "day")), &fresh) == DB_OK) {
             rc = show_item(req, res, fresh);
@@ -446,12 +478,6 @@ static int answer(struct req *req, struct res *res)
     return rc;
 }
 
-/* The form handler behind a failed answer: the page it came from. */
-static int answer_form(struct req *req, struct res *res)
-{
-    return json_object_get(req->params, "day") ? day_page(req, res) : share_page(req, res);
-}
-
 static int swap(struct req *req, struct res *res)
 {
     char day[11];
@@ -459,24 +485,28 @@ static int swap(struct req *req, struct res *res)
     json_t *item;
     if (daily_item(req, day, &item) != DB_OK)
         return -1;
-    int64_t item_id = id_from(json_object_get(item, "id")), answers = 0;
-    int64_t swaps = json_integer_value(json_object_get(item, "swaps"));
+    int64_t item_id = id_from(json_object_get(item, "id")), answers = 0, swaps = 0;
     json_decref(item);
-    if (db_int(&answers, "SELECT count(*) FROM share_answers WHERE couple_id = $1 AND item_id = $2",
-               "ii", req->couple_id, item_id) != DB_OK)
+    /* the rules are checked inside the transaction, so neither an answer nor
+     * another swap at the same moment can get past them */
+    if (db_begin() != DB_OK)
         return -1;
-    if (answers > 0) {
-        conflict(res, "Today's question can be swapped only before either of you answers.");
-        return 0;
+    if (db_int(&answers, "SELECT count(*) FROM share_answers WHERE couple_id = $1 AND item_id = $2",
+               "ii", req->couple_id, item_id) != DB_OK ||
+        db_int(&swaps, "SELECT swaps FROM share_items WHERE couple_id = $1 AND id = $2", "ii",
+               req->couple_id, item_id) != DB_OK) {
+        db_rollback();
+        return -1;
     }
-    if (swaps >= SHARE_SWAPS_PER_DAY) {
-        conflict(res, "You have swapped twice today. Pass on this one if it does not fit; "
-                      "tomorrow brings a new question.");
+    if (answers > 0 || swaps >= SHARE_SWAPS_PER_DAY) {
+        db_rollback();
+        conflict(res, answers > 0
+                          ? "Today's question can be swapped only before either of you answers."
+                          : "You have swapped twice today. Pass on this one if it does not fit; "
+                            "tomorrow brings a new question.");
         return 0;
     }
     const struct question *q;
-    if (db_begin() != DB_OK)
-        return -1;
     bool ok = draw(req, &q) == 0 &&
               db_exec("UPDATE share_items SET question_key = $3, text = $4, depth = $5,"
                       " category = $6, swaps = swaps + 1 WHERE couple_id = $1 AND id = $2",
@@ -606,6 +636,8 @@ static int answer_ask(struct req *req, struct res *res)
         return rc;
     rc = save_answer(req, item);
     json_decref(item);
+    if (rc == 1)
+        return too_late(req, res, ask_page(req, res));
     if (rc == 0 && json_object_size(req->errors) == 0 && ask_item(req, &item) == DB_OK) {
         rc = show_item(req, res, item);
         json_decref(item);

@@ -2,7 +2,9 @@
 // comments, past days, the archive, questions of your own, settings and the
 // deep-dive evening; what a partner, another couple and the pages may see.
 // The server runs on a test clock (HEARTH_CLOCK_FILE) that only ever moves
-// forward, so days can pass in milliseconds.
+// forward, so days can pass in milliseconds. The race tests use the sqlite3
+// command-line tool on the test database: triggers record writes that break
+// a rule, and a held write lock makes requests meet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -248,53 +250,55 @@ test('no daily question comes back until every eligible one has been asked', asy
 });
 
 test('the day rolls over at midnight in the couple\'s time zone, not at midnight UTC', async () => {
-  // Asia/Kolkata is UTC+5:30 all year: local midnight is 18:30 UTC. The
-  // couple's zone is the inviter's.
-  const one = await signup(server, newPerson('tz1'), { timeZone: 'Asia/Kolkata' });
-  const two = await signup(server, newPerson('tz2'), { timeZone: 'America/New_York' });
-  await pair(server, one, two);
-  assert.equal((await json(two, '/account')).couple.time_zone, 'Asia/Kolkata');
+  try {
+    // Asia/Kolkata is UTC+5:30 all year: local midnight is 18:30 UTC. The
+    // couple's zone is the inviter's.
+    const one = await signup(server, newPerson('tz1'), { timeZone: 'Asia/Kolkata' });
+    const two = await signup(server, newPerson('tz2'), { timeZone: 'America/New_York' });
+    await pair(server, one, two);
+    assert.equal((await json(two, '/account')).couple.time_zone, 'Asia/Kolkata');
 
-  atNextUTC(18, 29, 30); // 23:59:30 in Kolkata
-  const late = await json(one, '/share');
-  const day = localDate('Asia/Kolkata', now());
-  assert.equal(late.day, day);
-  assert.equal((await json(two, '/share')).id, late.id);
+    atNextUTC(18, 29, 30); // 23:59:30 in Kolkata
+    const late = await json(one, '/share');
+    const day = localDate('Asia/Kolkata', now());
+    assert.equal(late.day, day);
+    assert.equal((await json(two, '/share')).id, late.id);
 
-  advance(60_000); // 00:00:30 in Kolkata, still 18:30 UTC
-  const early = await json(two, '/share');
-  assert.equal(early.day, addDays(day, 1));
-  assert.equal(utcDate(now()), day, 'UTC is still on the previous day');
-  assert.notEqual(early.id, late.id);
-  assert.notEqual(early.question.id, late.question.id);
-  assert.equal((await json(one, '/share')).id, early.id);
-  assert.equal((await json(one, `/share/${day}`)).id, late.id);
+    advance(60_000); // 00:00:30 in Kolkata, still 18:30 UTC
+    const early = await json(two, '/share');
+    assert.equal(early.day, addDays(day, 1));
+    assert.equal(utcDate(now()), day, 'UTC is still on the previous day');
+    assert.notEqual(early.id, late.id);
+    assert.notEqual(early.question.id, late.question.id);
+    assert.equal((await json(one, '/share')).id, early.id);
+    assert.equal((await json(one, `/share/${day}`)).id, late.id);
 
-  // Midnight UTC changes nothing.
-  atNextUTC(23, 59, 30);
-  assert.equal((await json(one, '/share')).id, early.id);
-  advance(60_000);
-  assert.equal(utcDate(now()), addDays(day, 1));
-  const afterUtcMidnight = await json(one, '/share');
-  assert.equal(afterUtcMidnight.id, early.id);
-  assert.equal(afterUtcMidnight.day, addDays(day, 1));
+    // Midnight UTC changes nothing.
+    atNextUTC(23, 59, 30);
+    assert.equal((await json(one, '/share')).id, early.id);
+    advance(60_000);
+    assert.equal(utcDate(now()), addDays(day, 1));
+    const afterUtcMidnight = await json(one, '/share');
+    assert.equal(afterUtcMidnight.id, early.id);
+    assert.equal(afterUtcMidnight.day, addDays(day, 1));
 
-  // The couple's time zone can change; the day follows it. In São Paulo
-  // (UTC-3 all year) it is 21:00 of the earlier day now.
-  const changed = await call(one, 'POST', '/couple/settings', { couple_time_zone: 'America/Sao_Paulo' });
-  assert.equal(changed.status, 200, changed.text);
-  assert.equal((await json(two, '/account')).couple.time_zone, 'America/Sao_Paulo');
-  const back = await json(two, '/share');
-  assert.equal(back.day, day);
-  assert.equal(back.id, late.id);
-  atNextUTC(2, 59, 30); // 23:59:30 in São Paulo
-  assert.equal((await json(one, '/share')).day, day);
-  advance(60_000);
-  const next = await json(one, '/share');
-  assert.equal(next.day, addDays(day, 1));
-  assert.equal(next.id, early.id);
-
-  atNextUTC(12, 0, 0);
+    // The couple's time zone can change; the day follows it. In São Paulo
+    // (UTC-3 all year) it is 21:00 of the earlier day now.
+    const changed = await call(one, 'POST', '/couple/settings', { couple_time_zone: 'America/Sao_Paulo' });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal((await json(two, '/account')).couple.time_zone, 'America/Sao_Paulo');
+    const back = await json(two, '/share');
+    assert.equal(back.day, day);
+    assert.equal(back.id, late.id);
+    atNextUTC(2, 59, 30); // 23:59:30 in São Paulo
+    assert.equal((await json(one, '/share')).day, day);
+    advance(60_000);
+    const next = await json(one, '/share');
+    assert.equal(next.day, addDays(day, 1));
+    assert.equal(next.id, early.id);
+  } finally {
+    atNextUTC(12, 0, 0);
+  }
 });
 
 // ---- answering and the reveal ----
@@ -340,6 +344,19 @@ test('you can answer, change your answer until your partner answers, and not aft
   const after = await json(one, '/share');
   assert.equal(after.mine.text, 'A garden and a bench.');
   assert.equal(after.partner.text, 'A balcony full of herbs.');
+});
+
+test('an answer refused after the reveal is not shown as an error of the comment form', async () => {
+  const { one, two } = await couple('latefix');
+  await send(one, '/share/answer', { text: 'Mine.' });
+  await send(two, '/share/answer', { text: 'Yours.' });
+  const res = await form(one, '/share/answer', { text: 'A change of heart.' });
+  assert.equal(res.status, 422);
+  assert.match(res.html, /no longer change/);
+  // The comment form was not sent: it is neither filled with the refused
+  // answer nor marked invalid.
+  assert.equal(textarea(res.html, 'comment'), '', 'the comment box holds the refused answer');
+  assert.doesNotMatch(res.html, /<textarea id="comment"[^>]*aria-invalid/, 'the comment box is marked invalid');
 });
 
 test('before both have answered, no page, search, export or JSON shows the partner\'s answer', async () => {
