@@ -109,8 +109,9 @@ static bool wants_category(const struct settings *s, const char *slug)
 /* ---- drawing the daily question ---- */
 
 /* Picks a bank question the couple has not had, within their depth and
- * categories; when all of those were used, the cycle starts again. */
-static int draw(struct req *req, const struct question **out)
+ * categories; when all of those were used, the cycle starts again, never with
+ * exclude (the question being swapped, or the last day's). */
+static int draw(struct req *req, const char *exclude, const struct question **out)
 {
     struct settings s;
     if (load_settings(req, &s) != 0)
@@ -138,14 +139,17 @@ static int draw(struct req *req, const struct question **out)
             if (bank[i].depth > s.depth || !wants_category(&s, bank[i].category))
                 continue;
             eligible++;
-            if (pass == 1 || json_object_get(seen, bank[i].key) == NULL)
+            bool again = pass == 1 && (exclude == NULL || strcmp(exclude, bank[i].key) != 0);
+            if (again || (pass == 0 && json_object_get(seen, bank[i].key) == NULL))
                 pool[fresh++] = &bank[i];
         }
         if (fresh == 0 && eligible > 0 && pass == 0 &&
             db_exec("DELETE FROM share_seen WHERE couple_id = $1", "i", req->couple_id) < 0)
             break;
     }
-    *out = fresh > 0 ? pool[randombytes_uniform((uint32_t)fresh)] : &bank[0];
+    /* a pool of one question that is excluded still has to give a question */
+    const struct question *only = questions_find(exclude);
+    *out = fresh > 0 ? pool[randombytes_uniform((uint32_t)fresh)] : only ? only : &bank[0];
     free(pool);
     json_decref(seen);
     json_decref(s.categories);
@@ -180,7 +184,12 @@ static int daily_item(struct req *req, const char *day, json_t **item)
     rc = find_daily(req, day, item); /* the partner may have drawn it meanwhile */
     if (rc == DB_NOT_FOUND) {
         const struct question *q;
-        rc = draw(req, &q) == 0 &&
+        json_t *last = NULL;
+        db_row(&last,
+               "SELECT question_key FROM share_items WHERE couple_id = $1 AND kind = 'daily'"
+               " ORDER BY created_at DESC LIMIT 1",
+               "i", req->couple_id);
+        rc = draw(req, json_string_value(json_object_get(last, "question_key")), &q) == 0 &&
                      db_exec("INSERT INTO share_items (couple_id, id, kind, day, question_key,"
                              " text, depth, category, created_at)"
                              " VALUES ($1, $2, 'daily', $3, $4, $5, $6, $7, $8)",
@@ -189,6 +198,7 @@ static int daily_item(struct req *req, const char *day, json_t **item)
                      mark_seen(req, q) >= 0
                  ? DB_OK
                  : DB_ERROR;
+        json_decref(last);
         if (rc == DB_OK)
             rc = find_daily(req, day, item);
     }
@@ -486,6 +496,9 @@ static int swap(struct req *req, struct res *res)
     if (daily_item(req, day, &item) != DB_OK)
         return -1;
     int64_t item_id = id_from(json_object_get(item, "id")), answers = 0, swaps = 0;
+    char current[QUESTION_KEY] = "";
+    snprintf(current, sizeof(current), "%s",
+             json_string_value(json_object_get(item, "question_key")));
     json_decref(item);
     /* the rules are checked inside the transaction, so neither an answer nor
      * another swap at the same moment can get past them */
@@ -507,7 +520,7 @@ static int swap(struct req *req, struct res *res)
         return 0;
     }
     const struct question *q;
-    bool ok = draw(req, &q) == 0 &&
+    bool ok = draw(req, current, &q) == 0 &&
               db_exec("UPDATE share_items SET question_key = $3, text = $4, depth = $5,"
                       " category = $6, swaps = swaps + 1 WHERE couple_id = $1 AND id = $2",
                       "iissss", req->couple_id, item_id, q->key, q->text, question_depths[q->depth],
