@@ -13,7 +13,8 @@ CREATE TABLE guides (
     published INTEGER NOT NULL,
     published_at INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    updated_at INTEGER NOT NULL,
+    seed_file TEXT UNIQUE -- the content/guides file it was seeded from, if any
 ) STRICT;
 CREATE INDEX guides_published ON guides (published, published_at);
 

@@ -112,7 +112,7 @@ static json_t *comment_view(json_t *row)
     char date[32];
     guides_date(json_integer_value(json_object_get(row, "created_at")), date);
     json_t *c = json_pack(
-        "{s:O, s:O, s:O, s:O, s:s, s:s++, s:b, s:b}", "id", json_object_get(row, "id"), "parent_id",
+        "{s:O, s:O, s:O, s:O, s:s, s:s+, s:b, s:b}", "id", json_object_get(row, "id"), "parent_id",
         json_object_get(row, "parent_id"), "name", json_object_get(row, "name"), "depth",
         json_object_get(row, "depth"), "date", date, "anchor", "comment-",
         json_string_value(json_object_get(row, "id")), "pending",
@@ -175,7 +175,9 @@ int comments_for_article(struct req *req, struct res *res, json_t *guide)
     const char *typed = json_string_value(json_object_get(req->typed, "t"));
     char t[96];
     sign_time(clock_now_ms(), t);
-    json_object_set_new(m, "form_time", json_string(served_at(typed) > 0 ? typed : t));
+    int64_t at = served_at(typed);
+    bool keep = at > 0 && clock_now_ms() - at < COMMENT_FORM_MAX_AGE_MS;
+    json_object_set_new(m, "form_time", json_string(keep ? typed : t));
     return 0;
 }
 
@@ -316,6 +318,13 @@ static int post_comment(struct req *req, struct res *res)
                                wait, wait == 1 ? "" : "s"));
         return 0;
     }
+    int64_t served = served_at(req_str(req, "t"));
+    if (served > 0 && now - served >= COMMENT_FORM_MAX_AGE_MS) {
+        req_error(req, "comment",
+                  "This page was open for a long time. Please send your comment "
+                  "again; it is kept below.");
+        return 0;
+    }
     const char *reason;
     const char *status = judge(req, now, &reason);
     int64_t id = id_new();
@@ -410,8 +419,12 @@ static int moderation_page(struct req *req, struct res *res)
 static int moderate(struct req *req, struct res *res, const char *status)
 {
     int64_t id = id_from(json_object_get(req->params, "id"));
+    /* deleting a comment deletes its replies too, so none is left orphaned */
     int rc = status ? db_exec("UPDATE comments SET status = $2 WHERE id = $1", "is", id, status)
-                    : db_exec("DELETE FROM comments WHERE id = $1", "i", id);
+                    : db_exec("DELETE FROM comments WHERE id IN (WITH RECURSIVE thread (id) AS"
+                              " (SELECT $1 UNION ALL SELECT c.id FROM comments c"
+                              " JOIN thread t ON c.parent_id = t.id) SELECT id FROM thread)",
+                              "i", id);
     if (rc < 0)
         return -1;
     if (rc == 0) {
@@ -450,8 +463,9 @@ static int reply_as_site(struct req *req, struct res *res)
     int64_t parent = d >= COMMENT_DEPTH_MAX ? id_from(json_object_get(row, "parent_id"))
                                             : id_from(json_object_get(row, "id"));
     int64_t id = id_new();
-    rc = db_exec("UPDATE comments SET status = 'approved' WHERE id = $1 AND status = 'pending'",
-                 "i", id_from(json_object_get(row, "id")));
+    /* answering a comment as the site accepts it, wherever it was held */
+    rc = db_exec("UPDATE comments SET status = 'approved' WHERE id = $1", "i",
+                 id_from(json_object_get(row, "id")));
     if (rc >= 0)
         rc = db_exec("INSERT INTO comments (id, guide_id, parent_id, depth, name, email, body,"
                      " status, by_site, created_at)"
@@ -565,7 +579,7 @@ const struct route comments_routes[] = {
      .view = "admin-settings",
      .form = settings_page,
      .auth = AUTH_OPERATOR,
-     .body_max = 64 * 1024,
+     .body_max = COMMENT_SETTINGS_BODY,
      .fields = {{.name = "blocked_words",
                  .label = "Blocked words",
                  .type = FIELD_TEXT,

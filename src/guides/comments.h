@@ -18,8 +18,10 @@ enum {
     COMMENT_DEPTH_MAX = 2,      /* replies nest three levels: 0, 1, 2 */
     COMMENTS_PER_PAGE = 50,
     COMMENTS_PER_GUIDE = 5000, /* shown at most */
-    COMMENT_FORM_BODY = 32 * 1024,
     BLOCKED_WORDS_MAX = 20000, /* characters of the blocked-words list */
+    COMMENT_FORM_BODY = FORM_BODY_FOR(COMMENT_TEXT_MAX + COMMENT_NAME_MAX + 254),
+    COMMENT_SETTINGS_BODY = FORM_BODY_FOR(BLOCKED_WORDS_MAX),
+    COMMENT_FORM_MAX_AGE_MS = 24 * 60 * 60 * 1000, /* an older form is sent again */
 };
 
 extern const struct route comments_routes[];

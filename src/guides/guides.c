@@ -21,7 +21,11 @@
 #include "store/db.h"
 #include "view/view.h"
 
-enum { FEED_ENTRIES = 50, GUIDE_HTML_MAX = 1024 * 1024, ADMIN_BODY = 256 * 1024 };
+enum {
+    FEED_ENTRIES = 50,
+    GUIDE_HTML_MAX = 1024 * 1024,
+    ADMIN_BODY = FORM_BODY_FOR(GUIDE_BODY_MAX + GUIDE_SUMMARY_MAX)
+};
 
 static const char *const practices[] = {"introduction", "listen", "share",  "time",
                                         "signals",      "trust",  "dreams", NULL};
@@ -159,15 +163,19 @@ static int seed_one(const char *name, const char *data, size_t size, void *ctx)
         log_error("guides: %s: front matter needs title, slug, summary, practice and date", name);
         goto out;
     }
-    if (render_markdown(f.body, &html) != 0)
+    if (render_markdown(f.body, &html) != 0 || text_html_check(html) != NULL) {
+        log_error("guides: %s: the article cannot be rendered safely", name);
         goto out;
+    }
     int64_t now = clock_now_ms();
+    /* seeded once per file: an edit, a new address or an unpublished state
+     * survives every restart */
     if (db_exec("INSERT INTO guides (id, slug, title, summary, practice, body, body_html,"
-                " published, published_at, created_at, updated_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)"
-                " ON CONFLICT (slug) DO NOTHING",
-                "issssssii", id_new(), f.slug, f.title, f.summary, f.practice, f.body, html,
-                day_ms(f.date), now) < 0)
+                " published, published_at, created_at, updated_at, seed_file)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10)"
+                " ON CONFLICT DO NOTHING",
+                "issssssiis", id_new(), f.slug, f.title, f.summary, f.practice, f.body, html,
+                day_ms(f.date), now, name) < 0)
         goto out;
     rc = 0;
 out:
@@ -338,15 +346,20 @@ static int edit_page(struct req *req, struct res *res)
 /* Saves (or, with preview, only renders) the article from the form. */
 static int save_guide(struct req *req, struct res *res)
 {
-    const char *body = req_str(req, "body");
-    const char *problem = text_markdown_check(body);
-    if (problem != NULL) {
-        req_error(req, "body", problem);
+    const char *body = req_str(req, "body"), *slug = req_str(req, "slug");
+    if (strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug) || slug[0] == '-') {
+        req_error(req, "slug", "Use lower-case letters, digits and dashes, like my-new-guide.");
         return 0;
     }
     char *html;
     if (render_markdown(body, &html) != 0)
         return -1;
+    const char *problem = text_html_check(html);
+    if (problem != NULL) {
+        free(html);
+        req_error(req, "body", problem);
+        return 0;
+    }
     if (json_is_true(json_object_get(req->input, "preview"))) {
         edit_page(req, res);
         json_object_set_new(res_model(res), "preview_html", json_string(html));

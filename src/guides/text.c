@@ -34,7 +34,8 @@ int text_count_links(const char *text)
         bool boundary = p == text || !isalnum((unsigned char)p[-1]);
         if (boundary && (starts_url(p) || strncasecmp(p, "www.", 4) == 0)) {
             n++;
-            p += 3;
+            size_t len = url_length(p); /* skip the whole address: its www. is not a second */
+            p += len > 0 ? len - 1 : 0;
         }
     }
     return n;
@@ -43,6 +44,8 @@ int text_count_links(const char *text)
 int text_to_html(const char *text, struct buf *out)
 {
     const char *p = text;
+    while (*p == '\n' || *p == '\r' || *p == ' ' || *p == '\t')
+        p++; /* leading blank lines would make an empty paragraph */
     int rc = buf_puts(out, "<p>");
     while (*p != '\0' && rc == 0) {
         if (*p == '\r') {
@@ -91,19 +94,31 @@ int text_markdown(const char *markdown, size_t len, struct buf *out)
     return rc == 0 && !out->overflow ? 0 : -1;
 }
 
-const char *text_markdown_check(const char *markdown)
+/* True when an attribute value (as md4c writes it: HTML-escaped, unsafe
+ * characters percent-encoded) is a relative URL, an anchor, or uses http,
+ * https or mailto. */
+static bool url_allowed(const char *v, size_t n)
 {
-    static const char *const bad[] = {"javascript:", "vbscript:", "data:", "file:", NULL};
-    for (const char *p = markdown; *p; p++) {
-        bool reference = *p == ':' && p > markdown && p[-1] == ']';
-        if (*p != '(' && *p != '<' && !reference)
-            continue;
-        const char *q = p + 1;
-        while (*q == ' ' || *q == '\t' || *q == '\n')
-            q++;
-        for (int i = 0; bad[i] != NULL; i++)
-            if (strncasecmp(q, bad[i], strlen(bad[i])) == 0)
-                return "Links may only use http, https or mailto addresses.";
+    size_t colon = strcspn(v, ":/?#");
+    if (colon >= n || v[colon] != ':')
+        return true; /* no scheme: relative or an anchor */
+    static const char *const schemes[] = {"http", "https", "mailto", NULL};
+    for (int i = 0; schemes[i] != NULL; i++)
+        if (colon == strlen(schemes[i]) && strncasecmp(v, schemes[i], colon) == 0)
+            return true;
+    return false;
+}
+
+const char *text_html_check(const char *html)
+{
+    static const char *const attrs[] = {" href=\"", " src=\"", NULL};
+    for (int a = 0; attrs[a] != NULL; a++) {
+        for (const char *p = strstr(html, attrs[a]); p != NULL; p = strstr(p + 1, attrs[a])) {
+            const char *v = p + strlen(attrs[a]);
+            size_t n = strcspn(v, "\"");
+            if (!url_allowed(v, n))
+                return "Links and images may only use http, https or mailto addresses.";
+        }
     }
     return NULL;
 }

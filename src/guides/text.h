@@ -14,8 +14,9 @@ int text_count_links(const char *text);
 /* Renders Markdown (CommonMark, raw HTML disabled) to HTML into out.
  * Returns 0, or -1 when md4c fails or out is full. */
 int text_markdown(const char *markdown, size_t len, struct buf *out);
-/* Returns NULL when the Markdown's links are all http(s), mailto, relative
- * or anchors, else a message naming the problem. */
-const char *text_markdown_check(const char *markdown);
+/* Checks HTML that text_markdown rendered: returns NULL when every href and
+ * src is relative, an anchor, or an http(s) or mailto address (after md4c
+ * decoded the Markdown's character references), else a message. */
+const char *text_html_check(const char *html);
 
 #endif

@@ -200,10 +200,15 @@ static void set_error(struct req *req, const struct field *f, const char *fmt, .
     json_object_set_new(req->errors, f->name, json_string(msg));
 }
 
+/* Control characters, and the noncharacters U+FFFE and U+FFFF, which no text
+ * needs and XML (our feeds) forbids. */
 static bool has_control(const char *s, size_t n, bool allow_lines)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+            ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
+            return true;
         if (c == 0x7f || (c < 0x20 && !(allow_lines && (c == '\n' || c == '\r' || c == '\t'))))
             return true;
     }

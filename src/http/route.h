@@ -46,6 +46,11 @@ typedef int (*handler_fn)(struct req *req, struct res *res);
 
 enum { ROUTE_MAX_FIELDS = 16, ROUTE_MAX_SEGMENTS = 8 };
 
+/* The body cap for a form whose text fields add up to chars characters: a
+ * browser sends up to 12 bytes per character (4 UTF-8 bytes, each as %XX),
+ * plus room for the other fields. */
+#define FORM_BODY_FOR(chars) ((size_t)(chars)*12 + 8192)
+
 struct route {
     const char *method;  /* "GET" (also answers HEAD) or "POST" */
     const char *pattern; /* "/guides/{slug}", "/share/{day:date}", "/x/{id:id}" */

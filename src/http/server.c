@@ -290,8 +290,13 @@ static enum MHD_Result send_invalid(struct ctx *cx)
         return send_error(cx, 500, NULL);
     if (view == NULL)
         return send_error(cx, status, "Some fields need attention.");
-    json_t *model = res_model(res);
+    json_t *model = res_model(res), *list = json_array();
+    const char *field;
+    json_t *msg;
+    json_object_foreach (req->errors, field, msg)
+        json_array_append_new(list, json_pack("{s:s, s:O}", "field", field, "message", msg));
     json_object_set(model, "errors", req->errors);
+    json_object_set_new(model, "error_list", list);
     json_object_set(model, "input", req->typed);
     return send_page(cx, status, view);
 }

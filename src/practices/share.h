@@ -15,7 +15,7 @@ enum {
     SHARE_COMMENTS_PER_ITEM = 200,
     SHARE_OPEN_ASKS = 20, /* open questions of your own at once */
     SHARE_ARCHIVE_PAGE = 20,
-    SHARE_BODY = 24 * 1024,
+    SHARE_BODY = FORM_BODY_FOR(SHARE_ANSWER_MAX),
 };
 
 extern const struct route share_routes[];
