@@ -52,6 +52,10 @@ const targets = [
   { path: '/static/css/hearth.css', name: 'stylesheet' },
   { path: '/api/v1/', name: 'landing JSON' },
   { path: '/us', name: 'Us page (signed in)', auth: a },
+  { path: '/share', name: 'Share page (signed in)', auth: a },
+  { path: '/guides', name: 'guides index' },
+  { path: '/guides/welcome-to-hearth', name: 'a guide with its form' },
+  { path: '/guides/feed.atom', name: 'guides feed' },
   { path: '/api/v1/account/sessions', name: 'sessions JSON (signed in)', auth: a },
 ];
 
