@@ -123,18 +123,38 @@ static json_t *comment_view(json_t *row)
     return c;
 }
 
-/* Appends rows whose parent is parent_id, each followed by its replies. */
-static void thread(json_t *rows, int64_t parent_id, json_t *out, int depth)
+/* Appends the rows under key in children (parent id -> rows, oldest first),
+ * each followed by its replies, down to the deepest level. */
+static void thread(json_t *children, const char *key, json_t *out, int depth)
 {
     size_t i;
     json_t *row;
-    json_array_foreach (rows, i, row) {
-        if (id_from(json_object_get(row, "parent_id")) != parent_id)
-            continue;
-        json_array_append_new(out, comment_view(row));
+    json_array_foreach (json_object_get(children, key), i, row) {
+        json_array_append(out, row);
         if (depth < COMMENT_DEPTH_MAX)
-            thread(rows, id_from(json_object_get(row, "id")), out, depth + 1);
+            thread(children, json_string_value(json_object_get(row, "id")), out, depth + 1);
     }
+}
+
+/* Orders rows (oldest first) as threads, in one pass over them. */
+static json_t *threaded(json_t *rows)
+{
+    json_t *children = json_object(), *out = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row) {
+        int64_t parent = id_from(json_object_get(row, "parent_id"));
+        const char *key = parent ? json_string_value(json_object_get(row, "parent_id")) : "0";
+        json_t *list = json_object_get(children, key);
+        if (list == NULL) {
+            list = json_array();
+            json_object_set_new(children, key, list);
+        }
+        json_array_append(list, row);
+    }
+    thread(children, "0", out, 0);
+    json_decref(children);
+    return out;
 }
 
 int comments_for_article(struct req *req, struct res *res, json_t *guide)
@@ -149,8 +169,7 @@ int comments_for_article(struct req *req, struct res *res, json_t *guide)
                  " ORDER BY created_at, id LIMIT 5000",
                  "is", gid, mine ? mine : "-") != DB_OK)
         return -1;
-    json_t *all = json_array();
-    thread(rows, 0, all, 0);
+    json_t *all = threaded(rows);
     json_decref(rows);
 
     json_t *pagev = json_object_get(req->input, "page");
@@ -161,7 +180,7 @@ int comments_for_article(struct req *req, struct res *res, json_t *guide)
     json_t *shown = json_array();
     for (size_t k = (page - 1) * COMMENTS_PER_PAGE;
          k < json_array_size(all) && k < page * COMMENTS_PER_PAGE; k++)
-        json_array_append(shown, json_array_get(all, k));
+        json_array_append_new(shown, comment_view(json_array_get(all, k)));
     json_t *nav = json_array();
     for (size_t p = 1; pages > 1 && p <= pages; p++)
         json_array_append_new(nav, json_pack("{s:i, s:b}", "number", (int)p, "current", p == page));
