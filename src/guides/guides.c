@@ -192,23 +192,29 @@ int guides_init(const char *base_url)
 
 /* ---- public pages ---- */
 
-static int index_page(struct req *req, struct res *res)
+/* Fills res's model with the guides sql lists (newest first) and a title. */
+static int list_guides(struct res *res, const char *sql, const char *title)
 {
-    (void)req;
     json_t *rows;
-    if (db_query(&rows,
-                 "SELECT slug, title, summary, practice, published_at FROM guides"
-                 " WHERE published = 1 ORDER BY published_at DESC LIMIT 200",
-                 "") != DB_OK)
+    if (db_query(&rows, sql, "") != DB_OK)
         return -1;
     size_t i;
     json_t *g;
     json_array_foreach (rows, i, g)
         decorate(g);
     json_t *m = res_model(res);
-    json_object_set_new(m, "title", json_string("Guides"));
+    json_object_set_new(m, "title", json_string(title));
     json_object_set_new(m, "guides", rows);
     return 0;
+}
+
+static int index_page(struct req *req, struct res *res)
+{
+    (void)req;
+    return list_guides(res,
+                       "SELECT slug, title, summary, practice, published_at FROM guides"
+                       " WHERE published = 1 ORDER BY published_at DESC LIMIT 200",
+                       "Guides");
 }
 
 int guides_find(struct req *req, json_t **out)
@@ -287,25 +293,10 @@ static int feed(struct req *req, struct res *res)
 static int admin_list(struct req *req, struct res *res)
 {
     (void)req;
-    json_t *rows;
-    if (db_query(&rows,
-                 "SELECT id, slug, title, practice, published, published_at, updated_at"
-                 " FROM guides ORDER BY published_at DESC LIMIT 200",
-                 "") != DB_OK)
-        return -1;
-    size_t i;
-    json_t *g;
-    json_array_foreach (rows, i, g)
-        decorate(g);
-    json_t *m = res_model(res);
-    json_object_set_new(m, "title", json_string("Guides: write and publish"));
-    json_object_set_new(m, "guides", rows);
-    json_t *choices = json_array();
-    for (int k = 0; practices[k] != NULL; k++)
-        json_array_append_new(
-            choices, json_pack("{s:s, s:s}", "name", practices[k], "label", practice_labels[k]));
-    json_object_set_new(m, "practices", choices);
-    return 0;
+    return list_guides(res,
+                       "SELECT id, slug, title, practice, published, published_at, updated_at"
+                       " FROM guides ORDER BY published_at DESC LIMIT 200",
+                       "Guides: write and publish");
 }
 
 static int edit_page(struct req *req, struct res *res)

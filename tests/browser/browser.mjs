@@ -1,8 +1,11 @@
 // Launches Debian's Chromium through playwright-core, headless, with a fresh
 // profile and without background networking (the machine has no network).
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startServer } from '../http/server.mjs';
 
 export const outDir = resolve(import.meta.dirname, 'out');
 mkdirSync(outDir, { recursive: true });
@@ -36,3 +39,32 @@ export async function phone(browser, options = {}) {
 
 export const shot = (page, name) =>
   page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+
+// One server and one browser for a test file: registers the hooks that start
+// and stop them, and checks the server exits cleanly. Use hearth.server and
+// hearth.browser inside tests.
+export function useHearth() {
+  const hearth = {
+    server: null,
+    chrome: null,
+    get browser() { return this.chrome.browser; },
+    // Signs up through the form and lands on /pair.
+    async signUp(page, name, email) {
+      await page.goto(`${this.server.url}/signup`);
+      await page.getByLabel(/your name/i).fill(name);
+      await page.getByLabel(/email/i).fill(email);
+      await page.getByLabel(/password/i).fill('sunflower-river-42');
+      await page.getByRole('button', { name: /sign up/i }).click();
+      await page.waitForURL(/\/pair$/);
+    },
+  };
+  before(async () => {
+    hearth.server = await startServer();
+    hearth.chrome = await launch();
+  });
+  after(async () => {
+    await hearth.chrome?.close();
+    assert.equal((await hearth.server.stop()).code, 0);
+  });
+  return hearth;
+}

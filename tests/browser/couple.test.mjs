@@ -1,36 +1,16 @@
 // Two people in two separate browsers: sign up, pair with the code, see their
 // home, and one leaves alone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../http/server.mjs';
-import { launch, phone, shot } from './browser.mjs';
+import { phone, shot, useHearth } from './browser.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await startServer();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  assert.equal((await server.stop()).code, 0);
-});
-
-async function signUp(page, name, email) {
-  await page.goto(server.url + '/');
-  await page.getByRole('link', { name: /start together/i }).first().click();
-  await page.getByLabel(/your name/i).fill(name);
-  await page.getByLabel(/email/i).fill(email);
-  await page.getByLabel(/password/i).fill('sunflower-river-42');
-  await page.getByRole('button', { name: /sign up/i }).click();
-  await page.waitForURL(/\/pair$/);
-}
+const hearth = useHearth();
 
 test('two partners sign up, pair with a code, see Us, and either can leave alone', async () => {
-  const ana = await phone(chrome.browser);
-  const bo = await phone(chrome.browser);
-  await signUp(ana.page, 'Ana', 'ana@example.org');
-  await signUp(bo.page, 'Bo', 'bo@example.org');
+  const ana = await phone(hearth.browser);
+  const bo = await phone(hearth.browser);
+  await hearth.signUp(ana.page, 'Ana', 'ana@example.org');
+  await hearth.signUp(bo.page, 'Bo', 'bo@example.org');
 
   await ana.page.getByRole('button', { name: /make an invite/i }).click();
   const code = (await ana.page.getByLabel('Invite code').textContent()).trim();
@@ -44,18 +24,18 @@ test('two partners sign up, pair with a code, see Us, and either can leave alone
   await bo.page.waitForURL(/\/us$/);
   assert.match(await bo.page.locator('h1').textContent(), /Bo & Ana/);
 
-  await ana.page.goto(server.url + '/us');
+  await ana.page.goto(hearth.server.url + '/us');
   assert.match(await ana.page.locator('h1').textContent(), /Ana & Bo/);
   await shot(ana.page, 'us');
 
-  await bo.page.goto(server.url + '/couple/leave');
+  await bo.page.goto(hearth.server.url + '/couple/leave');
   assert.match(await bo.page.textContent('main'), /gets no message/);
   await bo.page.getByLabel(/password/i).fill('sunflower-river-42');
   await bo.page.getByRole('button', { name: /leave now/i }).click();
   await bo.page.waitForURL(/\/pair\?left=1$/);
   assert.match(await bo.page.textContent('main'), /You have left your couple/);
 
-  await ana.page.goto(server.url + '/us');
+  await ana.page.goto(hearth.server.url + '/us');
   await ana.page.waitForURL(/\/pair$/);
   assert.doesNotMatch(await ana.page.textContent('main'), /left/i, 'no message for the partner');
   await ana.context.close();
@@ -63,14 +43,14 @@ test('two partners sign up, pair with a code, see Us, and either can leave alone
 });
 
 test('quick exit replaces the page in the history', async () => {
-  const { context, page } = await phone(chrome.browser);
+  const { context, page } = await phone(hearth.browser);
   await context.route('https://www.wikipedia.org/**', (route) =>
     route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Neutral</title>' }));
-  await page.goto(server.url + '/');
-  await page.goto(server.url + '/safety');
+  await page.goto(hearth.server.url + '/');
+  await page.goto(hearth.server.url + '/safety');
   await page.getByRole('link', { name: /quick exit/i }).click();
   await page.waitForURL('https://www.wikipedia.org/');
   await page.goBack();
-  assert.equal(page.url(), server.url + '/', 'back skips the safety page');
+  assert.equal(page.url(), hearth.server.url + '/', 'back skips the safety page');
   await context.close();
 });

@@ -1,42 +1,28 @@
 // Guides in a real browser: a reader without JavaScript comments on an
 // article, an operator approves and answers it from /admin/comments, and a
 // new reader sees the conversation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, run } from '../http/server.mjs';
-import { launch, phone, shot } from './browser.mjs';
+import { run } from '../http/server.mjs';
+import { phone, shot, useHearth } from './browser.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await startServer();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  assert.equal((await server.stop()).code, 0);
-});
+const hearth = useHearth();
 
 const slug = 'listen-so-your-partner-feels-understood';
 const title = 'Listen so your partner feels understood';
 
 // A phone-sized reader with JavaScript turned off.
-const reader = () => phone(chrome.browser, { javaScriptEnabled: false });
+const reader = () => phone(hearth.browser, { javaScriptEnabled: false });
 
 async function signUpOperator(page, name, email) {
-  await page.goto(`${server.url}/signup`);
-  await page.getByLabel(/your name/i).fill(name);
-  await page.getByLabel(/email/i).fill(email);
-  await page.getByLabel(/password/i).fill('sunflower-river-42');
-  await page.getByRole('button', { name: /sign up/i }).click();
-  await page.waitForURL(/\/pair$/);
-  const granted = run(['admin', 'grant', email, '--db', server.db]);
+  await hearth.signUp(page, name, email);
+  const granted = run(['admin', 'grant', email, '--db', hearth.server.db]);
   assert.equal(granted.status, 0, granted.stderr);
 }
 
 test('without JavaScript, a form with a mistake comes back with the message next to the field and the text kept', async () => {
   const { context, page } = await reader();
-  await page.goto(`${server.url}/guides/${slug}`);
+  await page.goto(`${hearth.server.url}/guides/${slug}`);
   const comment = page.getByRole('textbox', { name: 'Comment' });
   await comment.fill('A thought I do not want to lose.');
   await page.getByRole('textbox', { name: 'Name' }).fill('Robin');
@@ -60,7 +46,7 @@ test('without JavaScript, a form with a mistake comes back with the message next
 test('a reader comments without JavaScript, an operator approves and answers it, and a new reader sees both', async () => {
   // the reader: opens the guide, reads for more than 3 seconds, comments
   const first = await reader();
-  await first.page.goto(`${server.url}/guides/${slug}`);
+  await first.page.goto(`${hearth.server.url}/guides/${slug}`);
   const openedAt = Date.now();
   assert.equal(await first.page.locator('h1').textContent(), title);
   await first.page.getByRole('textbox', { name: 'Comment' })
@@ -78,9 +64,9 @@ test('a reader comments without JavaScript, an operator approves and answers it,
   assert.ok(!(await first.page.content()).includes('sam.reader@example.org'), 'the email is not shown');
 
   // the operator: signs up, is granted, approves and answers from /admin/comments
-  const admin = await phone(chrome.browser);
+  const admin = await phone(hearth.browser);
   await signUpOperator(admin.page, 'Olive Operator', 'olive.operator@example.org');
-  await admin.page.goto(`${server.url}/admin/comments`);
+  await admin.page.goto(`${hearth.server.url}/admin/comments`);
   const item = admin.page.locator(`#c${id}`);
   assert.match(await item.textContent(), /Sam <sam\.reader@example\.org>/);
   assert.match(await item.textContent(), new RegExp(title));
@@ -97,7 +83,7 @@ test('a reader comments without JavaScript, an operator approves and answers it,
 
   // a new reader, in a fresh browser, sees the comment and the site's answer
   const second = await reader();
-  await second.page.goto(`${server.url}/guides/${slug}`);
+  await second.page.goto(`${hearth.server.url}/guides/${slug}`);
   const comment = second.page.locator(`#comment-${id}`);
   assert.ok(await comment.isVisible(), 'the approved comment is shown');
   assert.match(await comment.textContent(), /Sam/);
@@ -111,7 +97,7 @@ test('a reader comments without JavaScript, an operator approves and answers it,
   await shot(second.page, 'guide-comments');
 
   // the first reader's browser now sees it published
-  await first.page.goto(`${server.url}/guides/${slug}`);
+  await first.page.goto(`${hearth.server.url}/guides/${slug}`);
   assert.doesNotMatch(await first.page.locator(`#comment-${id}`).textContent(), /awaiting moderation/);
   for (const c of [first, admin, second]) await c.context.close();
 });

@@ -1,42 +1,23 @@
 // Both partners answer the daily question in their own browsers; each sees
 // the other's answer only after both have answered.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../http/server.mjs';
-import { launch, phone, shot } from './browser.mjs';
+import { phone, shot, useHearth } from './browser.mjs';
 
-let server;
-let chrome;
-before(async () => {
-  server = await startServer();
-  chrome = await launch();
-});
-after(async () => {
-  await chrome?.close();
-  assert.equal((await server.stop()).code, 0);
-});
-
-async function signUp(page, name, email) {
-  await page.goto(server.url + '/signup');
-  await page.getByLabel(/your name/i).fill(name);
-  await page.getByLabel(/email/i).fill(email);
-  await page.getByLabel(/password/i).fill('sunflower-river-42');
-  await page.getByRole('button', { name: /sign up/i }).click();
-  await page.waitForURL(/\/pair$/);
-}
+const hearth = useHearth();
 
 test('both partners answer and see the reveal', async () => {
-  const ana = await phone(chrome.browser);
-  const bo = await phone(chrome.browser);
-  await signUp(ana.page, 'Ana', 'ana@example.org');
-  await signUp(bo.page, 'Bo', 'bo@example.org');
+  const ana = await phone(hearth.browser);
+  const bo = await phone(hearth.browser);
+  await hearth.signUp(ana.page, 'Ana', 'ana@example.org');
+  await hearth.signUp(bo.page, 'Bo', 'bo@example.org');
   await ana.page.getByRole('button', { name: /make an invite/i }).click();
   const code = (await ana.page.getByLabel('Invite code').textContent()).trim();
-  await bo.page.goto(server.url + '/pair/join?code=' + code);
+  await bo.page.goto(hearth.server.url + '/pair/join?code=' + code);
   await bo.page.getByRole('button', { name: /^join$/i }).click();
   await bo.page.waitForURL(/\/us$/);
 
-  await ana.page.goto(server.url + '/us');
+  await ana.page.goto(hearth.server.url + '/us');
   await ana.page.getByRole('link', { name: /answer it/i }).click();
   const question = (await ana.page.locator('h1.question').textContent()).trim();
   await ana.page.getByLabel(/your answer/i).fill('The smell of rain on the walk to school.');
@@ -44,7 +25,7 @@ test('both partners answer and see the reveal', async () => {
   await ana.page.waitForURL(/\/share$/);
   assert.match(await ana.page.textContent('main'), /private/);
 
-  await bo.page.goto(server.url + '/share');
+  await bo.page.goto(hearth.server.url + '/share');
   assert.equal((await bo.page.locator('h1.question').textContent()).trim(), question);
   const before = await bo.page.textContent('main');
   assert.match(before, /Ana has answered/);
@@ -57,7 +38,7 @@ test('both partners answer and see the reveal', async () => {
   await bo.page.getByLabel(/add to the conversation/i).fill('Tell me about that walk tonight?');
   await bo.page.getByRole('button', { name: /^send$/i }).click();
 
-  await ana.page.goto(server.url + '/share');
+  await ana.page.goto(hearth.server.url + '/share');
   const revealed = await ana.page.textContent('main');
   assert.match(revealed, /Sunday pancakes/);
   assert.match(revealed, /Tell me about that walk tonight\?/);

@@ -14,12 +14,12 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, run, root, bin } from './server.mjs';
+import { startServer, run, root } from './server.mjs';
 import {
   Browser, api, apiOk, fieldError, inputValue, newPerson, signup, signupBrowser, sql,
   unique,
@@ -1337,34 +1337,8 @@ test('non-operators get 404 on every /admin page and action, as pages and under 
 
 // ---- seeding ----
 
-// Starts the binary on db (kept between starts); resolves to {url, stop()}.
-async function serveOn(db) {
-  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
-  const url = await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 10000);
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-      const m = stdout.match(/running at (http:\/\/[^\s]+?)\/? /);
-      if (m) { clearTimeout(timer); res(m[1]); }
-    });
-    proc.on('exit', () => { clearTimeout(timer); rej(new Error(`server exited:\n${stderr}`)); });
-  });
-  return {
-    url,
-    db,
-    async stop() {
-      proc.kill('SIGTERM');
-      const status = await exited;
-      assert.doesNotMatch(stderr, /Sanitizer|runtime error:/);
-      return status;
-    },
-  };
-}
+// A server on db, kept between starts.
+const serveOn = (db) => startServer({ db });
 
 describe('restarting on the same database', () => {
   let dir;

@@ -2,12 +2,10 @@
 // both through the JSON API (bearer tokens) and through the HTML forms (a
 // small browser with a cookie jar and CSRF tokens).
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bin, root } from './server.mjs';
+import { startServer } from './server.mjs';
 
 export const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 export const CHROME_ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 '
@@ -287,37 +285,6 @@ function freePort() {
 // from the address it listens on (such as https behind a proxy): url is the
 // listening address, baseUrl the public one.
 export async function startServerBehind(baseUrl, args = []) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-test-'));
-  const db = join(dir, 'hearth.db');
-  const proc = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
-    '--base-url', baseUrl, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
-  await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 10000);
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('running at')) { clearTimeout(timer); res(); }
-    });
-    proc.on('exit', () => { clearTimeout(timer); rej(new Error(`server exited:\n${stderr}`)); });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    baseUrl,
-    db,
-    dir,
-    proc,
-    exited,
-    logs: () => stderr,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      const status = await exited;
-      rmSync(dir, { recursive: true, force: true });
-      if (/Sanitizer|runtime error:/.test(stderr)) throw new Error(`sanitizer report:\n${stderr}`);
-      return status;
-    },
-  };
+  const server = await startServer({ port: await freePort(), args: ['--base-url', baseUrl, ...args] });
+  return { ...server, baseUrl, stop: () => server.stop() };
 }

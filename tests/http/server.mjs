@@ -13,10 +13,15 @@ export function run(args, options = {}) {
   return spawnSync(bin, args, { encoding: 'utf8', cwd: root, ...options });
 }
 
-export async function startServer({ args = [], env = {} } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-test-'));
-  const db = join(dir, 'hearth.db');
-  const proc = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--db', db, ...args], {
+// Starts a server. Options: args (more flags), env, db (a database file to
+// use and keep; by default a fresh one that stop() removes), port (listen on
+// it and use http://127.0.0.1:PORT as the URL, for servers whose --base-url
+// is another address).
+export async function startServer({ args = [], env = {}, db: keep, port } = {}) {
+  const dir = keep ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
+  const db = keep || join(dir, 'hearth.db');
+  const listen = `127.0.0.1:${port ?? 0}`;
+  const proc = spawn(bin, ['serve', '--listen', listen, '--db', db, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,8 +34,8 @@ export async function startServer({ args = [], env = {} } = {}) {
     const timer = setTimeout(() => rej(new Error(`server did not start:\n${stderr}`)), 10000);
     proc.stdout.on('data', (d) => {
       stdout += d;
-      const m = stdout.match(/running at (http:\/\/[^\s]+?)\/? /);
-      if (m) { clearTimeout(timer); res(m[1]); }
+      const m = stdout.match(/running at (https?:\/\/[^\s]+?)\/? /);
+      if (m) { clearTimeout(timer); res(port ? `http://${listen}` : m[1]); }
     });
     proc.on('exit', () => { clearTimeout(timer); rej(new Error(`server exited:\n${stderr}`)); });
   });
@@ -46,7 +51,7 @@ export async function startServer({ args = [], env = {} } = {}) {
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const status = await exited;
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
       if (/Sanitizer|runtime error:/.test(stderr)) {
         throw new Error(`sanitizer report:\n${stderr}`);
       }
