@@ -70,7 +70,7 @@ int app_start(const struct app_config *cfg)
         .idle_ms = cfg->session_idle_ms,
         .absolute_ms = cfg->session_absolute_ms,
     };
-    if (session_init(&sc) != 0 || accounts_init() != 0 || share_init() != 0 ||
+    if (session_init(&sc) != 0 || accounts_init(cfg->signups_per_hour) != 0 || share_init() != 0 ||
         guides_init(cfg->base_url) != 0 || comments_init() != 0)
         return -1;
     pairing_init(cfg->base_url);

@@ -8,6 +8,7 @@ struct app_config {
     const char *base_url; /* without a trailing slash */
     unsigned threads;
     int64_t session_idle_ms, session_absolute_ms;
+    int signups_per_hour; /* from one network */
 };
 
 /* Registers every module's route table with the router. */

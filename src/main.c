@@ -50,6 +50,11 @@ static const char usage[] =
     "                                               HEARTH_ASSETS\n"
     "  --session-idle TIME a session unused this long ends\n"
     "                                               HEARTH_SESSION_IDLE (30d)\n"
+    "  --trusted-proxy ADDR  the address of a reverse proxy in front of Hearth;\n"
+    "                      its requests count as coming from the last\n"
+    "                      X-Forwarded-For hop         HEARTH_TRUSTED_PROXY\n"
+    "  --signup-limit N    sign-ups allowed per hour from one network\n"
+    "                                               HEARTH_SIGNUP_LIMIT (20)\n"
     "  --session-max TIME  a session ends this long after login\n"
     "                                               HEARTH_SESSION_MAX  (90d)\n"
     "                      TIME is a number with s, m, h or d: 45m, 12h, 30d\n";
@@ -60,7 +65,9 @@ struct options {
     const char *db;
     const char *base_url;
     const char *assets;
+    const char *trusted_proxy;
     int64_t idle_ms, absolute_ms;
+    int signup_limit;
 };
 
 /* Parses "30d", "12h", "45m" or "10s" into milliseconds; -1 when malformed. */
@@ -113,6 +120,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"assets", required_argument, NULL, 'a'},
         {"session-idle", required_argument, NULL, 'i'},
         {"session-max", required_argument, NULL, 'x'},
+        {"trusted-proxy", required_argument, NULL, 't'},
+        {"signup-limit", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
     const char *idle = env_or("HEARTH_SESSION_IDLE", "30d");
@@ -121,6 +130,8 @@ static int parse_options(int argc, char **argv, struct options *o)
     o->db = env_or("HEARTH_DB", "var/hearth.db");
     o->base_url = env_or("HEARTH_BASE_URL", NULL);
     o->assets = env_or("HEARTH_ASSETS", NULL);
+    o->trusted_proxy = env_or("HEARTH_TRUSTED_PROXY", NULL);
+    const char *signups = env_or("HEARTH_SIGNUP_LIMIT", "20");
     int c;
     optind = 2;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -131,6 +142,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'a': o->assets = optarg; break;
         case 'i': idle = optarg; break;
         case 'x': absolute = optarg; break;
+        case 't': o->trusted_proxy = optarg; break;
+        case 's': signups = optarg; break;
         default: fputs(usage, stderr); return -1;
         }
     }
@@ -142,6 +155,12 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "hearth: --listen wants ADDRESS:PORT, such as 127.0.0.1:8080\n");
         return -1;
     }
+    int64_t limit;
+    if (parse_int64(signups, strlen(signups), &limit) != 0 || limit < 1 || limit > 1000000) {
+        fprintf(stderr, "hearth: --signup-limit wants a number from 1 to 1000000\n");
+        return -1;
+    }
+    o->signup_limit = (int)limit;
     o->idle_ms = parse_duration(idle);
     o->absolute_ms = parse_duration(absolute);
     if (o->idle_ms < 0 || o->absolute_ms < 0) {
@@ -243,6 +262,7 @@ static int cmd_serve(const struct options *o)
         .host = o->host,
         .port = (uint16_t)o->port,
         .threads = cpus > 0 ? (unsigned)cpus : 2,
+        .trusted_proxy = o->trusted_proxy,
     };
     if (http_listen(&cfg) != 0) {
         db_close();
@@ -261,6 +281,7 @@ static int cmd_serve(const struct options *o)
         .threads = cfg.threads,
         .session_idle_ms = o->idle_ms,
         .session_absolute_ms = o->absolute_ms,
+        .signups_per_hour = o->signup_limit,
     };
     if (app_start(&app) != 0 || http_start() != 0) {
         http_stop(0);

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/log.h"
+#include "core/net.h"
 #include "core/tz.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -19,12 +20,23 @@
 
 enum { MAX_EXPORTERS = 16, FORM_BODY = 16 * 1024, SESSIONS_SHOWN = 100 };
 
-static struct throttle *per_account_address, *per_address, *per_device;
+static struct throttle *per_account_address, *per_address, *per_account, *per_device;
+static struct throttle *confirms, *signups;
 static struct {
     const char *key;
     export_fn fn;
 } exporters[MAX_EXPORTERS];
 static int nexporters;
+
+static erase_fn erasers[MAX_EXPORTERS];
+static int nerasers;
+
+void accounts_add_erase(erase_fn fn)
+{
+    if (nerasers == MAX_EXPORTERS)
+        fatal("too many erasers");
+    erasers[nerasers++] = fn;
+}
 
 void accounts_add_export(const char *key, export_fn fn)
 {
@@ -35,11 +47,14 @@ void accounts_add_export(const char *key, export_fn fn)
     nexporters++;
 }
 
-int accounts_init(void)
+int accounts_init(int signups_per_hour)
 {
     per_account_address = throttle_new(LOGIN_FAILS_PER_ACCOUNT_ADDRESS, LOGIN_WINDOW_MS);
     per_address = throttle_new(LOGIN_FAILS_PER_ADDRESS, LOGIN_WINDOW_MS);
+    per_account = throttle_new(LOGIN_FAILS_PER_ACCOUNT, LOGIN_WINDOW_MS);
     per_device = throttle_new(LOGIN_FAILS_PER_DEVICE, LOGIN_WINDOW_MS);
+    confirms = throttle_new(CONFIRM_FAILS_PER_ACCOUNT, LOGIN_WINDOW_MS);
+    signups = throttle_new(signups_per_hour, SIGNUP_WINDOW_MS);
     return 0;
 }
 
@@ -47,7 +62,10 @@ void accounts_shutdown(void)
 {
     throttle_free(per_account_address);
     throttle_free(per_address);
+    throttle_free(per_account);
     throttle_free(per_device);
+    throttle_free(confirms);
+    throttle_free(signups);
 }
 
 static void set_title(struct res *res, const char *title)
@@ -76,14 +94,45 @@ static json_t *me_json(struct req *req)
     return me;
 }
 
-int accounts_check_password(int64_t user_id, const char *password)
+/* Sets 429 with Retry-After and a message saying how long to wait. */
+static void too_many(struct req *req, struct res *res, int wait)
 {
-    json_t *row;
-    if (db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i", user_id) != DB_OK)
+    char secs[16];
+    snprintf(secs, sizeof(secs), "%d", wait);
+    res_header(req, res, "Retry-After", secs);
+    res->status = 429;
+    int minutes = (wait + 59) / 60;
+    res->detail =
+        arena_printf(req->arena, "Too many attempts. Please wait %d minute%s and try again.",
+                     minutes, minutes == 1 ? "" : "s");
+}
+
+int accounts_confirm_password(struct req *req, struct res *res, const char *field)
+{
+    char key[32];
+    int64_t now = clock_now_ms();
+    snprintf(key, sizeof(key), "%lld", (long long)req->user_id);
+    int wait = throttle_wait(confirms, key, now);
+    if (wait > 0) {
+        too_many(req, res, wait);
+        req_error(req, field, res->detail);
         return 0;
-    int ok = password_verify(json_string_value(json_object_get(row, "password_hash")), password);
+    }
+    json_t *row;
+    if (db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i", req->user_id) != DB_OK)
+        return 0;
+    bool ok = password_verify(json_string_value(json_object_get(row, "password_hash")),
+                              req_str(req, field));
     json_decref(row);
-    return ok;
+    if (ok) {
+        throttle_clear(confirms, key);
+        return 1;
+    }
+    throttle_fail(confirms, key, now);
+    req_error(req, field,
+              strcmp(field, "current_password") == 0 ? "This is not your current password."
+                                                     : "This is not your password.");
+    return 0;
 }
 
 /* ---- sign up ---- */
@@ -97,6 +146,17 @@ static int signup_page(struct req *req, struct res *res)
 
 static int signup(struct req *req, struct res *res)
 {
+    /* hashing is costly: a flood of sign-ups from one network waits */
+    char net[NET_ADDRESS_MAX];
+    int64_t now = clock_now_ms();
+    net_prefix(req->client_ip, 32, 64, net);
+    int wait = throttle_wait(signups, net, now);
+    if (wait > 0) {
+        too_many(req, res, wait);
+        req_error(req, "email", res->detail);
+        return 0;
+    }
+    throttle_fail(signups, net, now);
     const char *name = req_str(req, "name"), *email = req_str(req, "email");
     const char *password = req_str(req, "password"), *tz = req_str(req, "time_zone");
     const char *weak = password_check(password, name, email);
@@ -159,42 +219,45 @@ static int login(struct req *req, struct res *res)
     int64_t uid = user != NULL ? id_from(json_object_get(user, "id")) : 0;
     /* A browser that logged in to this account before is throttled on its
      * own, so failures from elsewhere (even the same address) never hold it
-     * back. Everyone else: per account and address, and per address. */
+     * back. Everyone else: per account and address, per address, and per
+     * account (bounding guesses from many addresses). Addresses count by
+     * network for IPv6 (/64), where one person holds many. */
     const char *device = NULL;
     bool known = uid != 0 && session_device(req, uid, &device);
-    char k1[300], k2[80];
+    char net[NET_ADDRESS_MAX], keys[3][320];
+    struct throttle *limits[3] = {per_device, NULL, NULL};
+    int nkeys = 1;
+    net_prefix(req->client_ip, 32, 64, net);
     if (known) {
-        snprintf(k1, sizeof(k1), "device:%s", device);
-        k2[0] = '\0';
+        snprintf(keys[0], sizeof(keys[0]), "device:%s", device);
     } else {
-        snprintf(k1, sizeof(k1), "account:%s|%s", email, req->client_ip);
-        snprintf(k2, sizeof(k2), "address:%s", req->client_ip);
+        snprintf(keys[0], sizeof(keys[0]), "account:%s|%s", email, net);
+        snprintf(keys[1], sizeof(keys[1]), "address:%s", net);
+        snprintf(keys[2], sizeof(keys[2]), "account:%s", email);
+        limits[0] = per_account_address;
+        limits[1] = per_address;
+        limits[2] = per_account;
+        nkeys = 3;
     }
-    int wait = throttle_wait(known ? per_device : per_account_address, k1, now);
-    if (wait == 0 && !known)
-        wait = throttle_wait(per_address, k2, now);
+    int wait = 0;
+    for (int k = 0; k < nkeys && wait == 0; k++)
+        wait = throttle_wait(limits[k], keys[k], now);
     if (wait > 0) {
         json_decref(user);
-        char secs[16];
-        snprintf(secs, sizeof(secs), "%d", wait);
-        res_header(req, res, "Retry-After", secs);
-        refuse_login(req, res, 429,
-                     arena_printf(req->arena,
-                                  "Too many attempts. Please wait %d minute%s and try again.",
-                                  (wait + 59) / 60, (wait + 59) / 60 == 1 ? "" : "s"));
+        too_many(req, res, wait);
+        refuse_login(req, res, 429, res->detail);
         return 0;
     }
     const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
     bool ok = password_verify(hash, password);
     if (!ok) {
         json_decref(user);
-        throttle_fail(known ? per_device : per_account_address, k1, now);
-        if (!known)
-            throttle_fail(per_address, k2, now);
+        for (int k = 0; k < nkeys; k++)
+            throttle_fail(limits[k], keys[k], now);
         refuse_login(req, res, 401, "The email or the password is not right.");
         return 0;
     }
-    throttle_clear(known ? per_device : per_account_address, k1);
+    throttle_clear(limits[0], keys[0]);
     if (password_needs_rehash(hash)) {
         char fresh[PASSWORD_HASH_MAX];
         if (password_hash(password, fresh) == 0)
@@ -270,10 +333,8 @@ static int account_settings(struct req *req, struct res *res)
 
 static int change_password(struct req *req, struct res *res)
 {
-    if (!accounts_check_password(req->user_id, req_str(req, "current_password"))) {
-        req_error(req, "current_password", "This is not your current password.");
+    if (!accounts_confirm_password(req, res, "current_password"))
         return 0;
-    }
     const char *fresh = req_str(req, "password");
     const char *weak = password_check(fresh, json_string_value(json_object_get(req->user, "name")),
                                       json_string_value(json_object_get(req->user, "email")));
@@ -331,14 +392,6 @@ static int export_account(int64_t user_id, json_t *out)
     return 0;
 }
 
-static int confirm_password(struct req *req)
-{
-    if (accounts_check_password(req->user_id, req_str(req, "password")))
-        return 1;
-    req_error(req, "password", "This is not your password.");
-    return 0;
-}
-
 static int danger_page(struct req *req, struct res *res)
 {
     set_title(res, "Export or delete your account");
@@ -348,7 +401,7 @@ static int danger_page(struct req *req, struct res *res)
 
 static int export_data(struct req *req, struct res *res)
 {
-    if (!confirm_password(req))
+    if (!accounts_confirm_password(req, res, "password"))
         return 0;
     json_t *doc = json_object();
     json_object_set_new(doc, "format", json_string("hearth-export-1"));
@@ -377,12 +430,20 @@ static int export_data(struct req *req, struct res *res)
 
 static int delete_account(struct req *req, struct res *res)
 {
-    if (!confirm_password(req))
+    if (!accounts_confirm_password(req, res, "password"))
         return 0;
     if (req->couple_id != 0 && pairing_leave(req->couple_id) != DB_OK)
         return -1;
-    if (db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0)
+    if (db_begin() != DB_OK)
         return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < nerasers; i++)
+        rc = erasers[i](req->user_id);
+    if (rc != 0 || db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0 ||
+        db_commit() != DB_OK) {
+        db_rollback();
+        return -1;
+    }
     session_end(req, res);
     res_redirect(res, "/?deleted=1");
     return 0;

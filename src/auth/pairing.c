@@ -257,10 +257,8 @@ static int leave_page(struct req *req, struct res *res)
 
 static int leave(struct req *req, struct res *res)
 {
-    if (!accounts_check_password(req->user_id, req_str(req, "password"))) {
-        req_error(req, "password", "This is not your password.");
+    if (!accounts_confirm_password(req, res, "password"))
         return 0;
-    }
     if (pairing_leave(req->couple_id) != DB_OK)
         return -1;
     req->couple_id = 0;

@@ -13,6 +13,7 @@
 #include "auth/session.h"
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/net.h"
 #include "core/util.h"
 #include "guides/guides.h"
 #include "guides/text.h"
@@ -30,17 +31,7 @@ int comments_init(void)
 
 void comments_truncate_address(const char *ip, char out[64])
 {
-    unsigned char a[16];
-    if (inet_pton(AF_INET, ip, a) == 1) {
-        snprintf(out, 64, "%u.%u.%u.0/24", a[0], a[1], a[2]);
-    } else if (inet_pton(AF_INET6, ip, a) == 1) {
-        memset(a + 6, 0, 10);
-        char text[INET6_ADDRSTRLEN];
-        inet_ntop(AF_INET6, a, text, sizeof(text));
-        snprintf(out, 64, "%s/48", text);
-    } else {
-        snprintf(out, 64, "unknown");
-    }
+    net_prefix(ip, 24, 48, out);
 }
 
 /* ---- form timing: "MS.MAC", signed when the form is served ---- */

@@ -12,6 +12,9 @@ struct http_config {
     const char *host; /* a numeric IPv4 or IPv6 address */
     uint16_t port;
     unsigned threads;
+    /* The reverse proxy in front, if any: requests from this address are
+     * taken to come from the last X-Forwarded-For hop. */
+    const char *trusted_proxy;
 };
 
 /* A guard runs after input validation and before the handler. It returns 0

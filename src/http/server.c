@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/net.h"
 #include "core/util.h"
 #include "http/http.h"
 #include "http/input.h"
@@ -286,8 +287,14 @@ static enum MHD_Result send_invalid(struct ctx *cx)
     if (req->api)
         return send_error(cx, status, res->detail ? res->detail : "Some fields need attention.");
     const char *view = res->view ? res->view : req->route->view;
-    if (req->route->form != NULL && req->route->form(req, res) < 0)
+    /* a page with bad query fields shows itself without them */
+    handler_fn form = req->route->form;
+    if (form == NULL && strcmp(req->route->method, "GET") == 0)
+        form = req->route->handler;
+    if (form != NULL && form(req, res) < 0)
         return send_error(cx, 500, NULL);
+    if (res->status == 404)
+        return send_error(cx, 404, NULL);
     if (view == NULL)
         return send_error(cx, status, "Some fields need attention.");
     json_t *model = res_model(res), *list = json_array();
@@ -477,6 +484,46 @@ static enum MHD_Result finish(struct ctx *cx)
     return send_page(cx, res->status ? res->status : 200, view);
 }
 
+static char trusted_proxy[NET_ADDRESS_MAX];
+
+/* The client's address: the peer, or behind the trusted proxy the last hop
+ * of X-Forwarded-For (the one the proxy itself added). */
+static const char *client_address(struct MHD_Connection *conn)
+{
+    static __thread char ip[NET_ADDRESS_MAX];
+    char peer[INET6_ADDRSTRLEN] = "-";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+        struct sockaddr_in6 in6; /* copied, as the pointer may be less aligned */
+        struct sockaddr_in in4;
+        if (sa->sa_family == AF_INET) {
+            memcpy(&in4, sa, sizeof(in4));
+            inet_ntop(AF_INET, &in4.sin_addr, peer, sizeof(peer));
+        } else if (sa->sa_family == AF_INET6) {
+            memcpy(&in6, sa, sizeof(in6));
+            inet_ntop(AF_INET6, &in6.sin6_addr, peer, sizeof(peer));
+        }
+    }
+    if (!net_normalise(peer, ip))
+        snprintf(ip, sizeof(ip), "-");
+    const char *fwd = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (trusted_proxy[0] != '\0' && fwd != NULL && strcmp(ip, trusted_proxy) == 0) {
+        const char *last = strrchr(fwd, ',');
+        char hop[INET6_ADDRSTRLEN + 8];
+        snprintf(hop, sizeof(hop), "%s", last ? last + 1 : fwd);
+        char *h = hop;
+        while (*h == ' ')
+            h++;
+        h[strcspn(h, " ")] = '\0';
+        char real[NET_ADDRESS_MAX];
+        if (net_normalise(h, real))
+            memcpy(ip, real, sizeof(real));
+    }
+    return ip;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -495,22 +542,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cx->req.input = json_object();
         cx->req.typed = json_object();
         cx->req.errors = json_object();
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        char ip[INET6_ADDRSTRLEN] = "-";
-        if (ci != NULL && ci->client_addr != NULL) {
-            const struct sockaddr *sa = ci->client_addr;
-            struct sockaddr_in6 in6; /* copied, as the pointer may be less aligned */
-            struct sockaddr_in in4;
-            if (sa->sa_family == AF_INET) {
-                memcpy(&in4, sa, sizeof(in4));
-                inet_ntop(AF_INET, &in4.sin_addr, ip, sizeof(ip));
-            } else if (sa->sa_family == AF_INET6) {
-                memcpy(&in6, sa, sizeof(in6));
-                inet_ntop(AF_INET6, &in6.sin6_addr, ip, sizeof(ip));
-            }
-        }
-        cx->req.client_ip = arena_strdup(a, ip);
+        cx->req.client_ip = arena_strdup(a, client_address(conn));
         buf_init(&cx->body, 0);
         atomic_fetch_add(&in_flight, 1);
         *con_cls = cx;
@@ -610,6 +642,13 @@ int http_listen(const struct http_config *cfg)
     bound_port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
     listen_fd = fd;
     pool_size = cfg->threads;
+    trusted_proxy[0] = '\0';
+    if (cfg->trusted_proxy != NULL && !net_normalise(cfg->trusted_proxy, trusted_proxy)) {
+        fprintf(stderr, "hearth: --trusted-proxy needs a numeric address\n");
+        close(fd);
+        listen_fd = -1;
+        return -1;
+    }
     return 0;
 }
 
@@ -624,8 +663,10 @@ int http_start(void)
     daemon_handle = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
         MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)PER_IP_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+        /* behind a proxy every connection comes from it: the proxy limits clients */
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, trusted_proxy[0] ? 0u : (unsigned)PER_IP_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_END);
     if (daemon_handle == NULL) {

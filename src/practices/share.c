@@ -495,6 +495,12 @@ static int swap(struct req *req, struct res *res)
     json_t *item;
     if (daily_item(req, day, &item) != DB_OK)
         return -1;
+    const char *shown = req_str(req, "day");
+    if (shown != NULL && strcmp(shown, day) != 0) {
+        json_decref(item);
+        conflict(res, "A new day has begun since that page was shown: here is today's question.");
+        return 0;
+    }
     int64_t item_id = id_from(json_object_get(item, "id")), answers = 0, swaps = 0;
     char current[QUESTION_KEY] = "";
     snprintf(current, sizeof(current), "%s",
@@ -930,8 +936,15 @@ static int dive_start(struct req *req, struct res *res)
     return dive_page(req, res);
 }
 
-/* Loads the running dive into *id and *pos, or answers 409. */
-static int running_dive(struct req *req, struct res *res, int64_t *id, int *pos, bool *writing)
+struct dive_state {
+    int64_t id;
+    int pos;
+    bool writing, paused;
+};
+
+/* Loads the dive under way into st, or answers 409 (none, or paused when
+ * running is needed). Returns 0, 1 when answered, or -1. */
+static int running_dive(struct req *req, struct res *res, struct dive_state *st, bool running)
 {
     json_t *dive;
     int rc = current_dive(req, &dive);
@@ -941,28 +954,31 @@ static int running_dive(struct req *req, struct res *res, int64_t *id, int *pos,
         conflict(res, "There is no deep-dive evening under way. Start one first.");
         return 1;
     }
-    *id = id_from(json_object_get(dive, "id"));
-    *pos = (int)json_integer_value(json_object_get(dive, "position"));
-    *writing = !strcmp(json_string_value(json_object_get(dive, "mode")), "writing");
+    st->id = id_from(json_object_get(dive, "id"));
+    st->pos = (int)json_integer_value(json_object_get(dive, "position"));
+    st->writing = !strcmp(json_string_value(json_object_get(dive, "mode")), "writing");
+    st->paused = json_integer_value(json_object_get(dive, "paused")) != 0;
     json_decref(dive);
+    if (running && st->paused) {
+        conflict(res, "This evening is paused. Resume it when you are both ready.");
+        return 1;
+    }
     return 0;
 }
 
 static int dive_next(struct req *req, struct res *res)
 {
-    int64_t id;
-    int pos;
-    bool writing;
-    int rc = running_dive(req, res, &id, &pos, &writing);
+    struct dive_state st;
+    int rc = running_dive(req, res, &st, true);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     int64_t now = clock_now_ms();
-    int next = pos + 1;
+    int next = st.pos + 1;
     if (db_exec("UPDATE share_dives SET position = $3, paused = 0, updated_at = $4,"
                 " finished_at = CASE WHEN $3 >= $5 THEN $4 ELSE NULL END"
                 " WHERE couple_id = $1 AND id = $2 AND position = $6",
-                "iiiiii", req->couple_id, id, (int64_t)next, now, (int64_t)DIVE_QUESTIONS,
-                (int64_t)pos) < 0)
+                "iiiiii", req->couple_id, st.id, (int64_t)next, now, (int64_t)DIVE_QUESTIONS,
+                (int64_t)st.pos) < 0)
         return -1;
     res_redirect(res, next >= DIVE_QUESTIONS ? "/share/deep-dive?finished=1" : "/share/deep-dive");
     return dive_page(req, res);
@@ -970,15 +986,13 @@ static int dive_next(struct req *req, struct res *res)
 
 static int dive_pause(struct req *req, struct res *res, int paused)
 {
-    int64_t id;
-    int pos;
-    bool writing;
-    int rc = running_dive(req, res, &id, &pos, &writing);
+    struct dive_state st;
+    int rc = running_dive(req, res, &st, false);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
     if (db_exec("UPDATE share_dives SET paused = $3, updated_at = $4 WHERE couple_id = $1"
                 " AND id = $2",
-                "iiii", req->couple_id, id, (int64_t)paused, clock_now_ms()) < 0)
+                "iiii", req->couple_id, st.id, (int64_t)paused, clock_now_ms()) < 0)
         return -1;
     res_redirect(res, "/share/deep-dive");
     return dive_page(req, res);
@@ -996,21 +1010,19 @@ static int dive_resume_handler(struct req *req, struct res *res)
 
 static int dive_answer(struct req *req, struct res *res)
 {
-    int64_t id;
-    int pos;
-    bool writing;
-    int rc = running_dive(req, res, &id, &pos, &writing);
+    struct dive_state st;
+    int rc = running_dive(req, res, &st, true);
     if (rc != 0)
         return rc < 0 ? -1 : 0;
-    if (!writing) {
+    if (!st.writing) {
         conflict(res, "This evening is in person: talk, then tap next.");
         return 0;
     }
     if (db_exec("INSERT INTO share_dive_answers (couple_id, dive_id, position, user_id, text,"
                 " created_at) VALUES ($1, $2, $3, $4, $5, $6)"
                 " ON CONFLICT (couple_id, dive_id, position, user_id) DO NOTHING",
-                "iiiisi", req->couple_id, id, (int64_t)pos, req->user_id, req_str(req, "text"),
-                clock_now_ms()) < 0)
+                "iiiisi", req->couple_id, st.id, (int64_t)st.pos, req->user_id,
+                req_str(req, "text"), clock_now_ms()) < 0)
         return -1;
     res_redirect(res, "/share/deep-dive");
     return dive_page(req, res);
@@ -1053,11 +1065,24 @@ static int export_share(int64_t user_id, json_t *out)
     return 0;
 }
 
+/* A deleted account's own questions lose their words; the partner's answers
+ * to them stay theirs (and in their export). Answers, reactions, comments and
+ * deep-dive answers go with the account row. */
+static int erase_share(int64_t user_id)
+{
+    return db_exec("UPDATE share_items SET text = 'A question from an account that was deleted',"
+                   " author_id = NULL WHERE author_id = $1",
+                   "i", user_id) < 0
+               ? -1
+               : 0;
+}
+
 int share_init(void)
 {
     if (questions_init() != 0)
         return -1;
     accounts_add_export("share", export_share);
+    accounts_add_erase(erase_share);
     return 0;
 }
 
@@ -1091,7 +1116,8 @@ const struct route share_routes[] = {
      .handler = swap,
      .view = "share",
      .auth = AUTH_COUPLE,
-     .body_max = SHARE_BODY},
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "day", .label = "Day", .type = FIELD_DATE}}},
     {.method = "POST",
      .pattern = "/share/ask",
      .handler = ask,
@@ -1212,6 +1238,7 @@ const struct route share_routes[] = {
     {.method = "POST",
      .pattern = "/share/{day:date}/react",
      .handler = react,
+     .form = day_page,
      .view = "share",
      .auth = AUTH_COUPLE,
      .body_max = SHARE_BODY,

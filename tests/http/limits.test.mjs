@@ -1,0 +1,193 @@
+// Limits that protect people from each other and the server from floods:
+// the address behind a trusted proxy, per-account login limits, password
+// confirmations, sign-ups per network, and stale pages in Share.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer } from './server.mjs';
+import { api, apiOk, newCouple, newPerson, signup } from './people.mjs';
+
+const login = (server, email, password, from) => api(server, 'POST', '/login', {
+  body: { email, password },
+  headers: from ? { 'x-forwarded-for': `203.0.113.250, ${from}` } : {},
+});
+
+test('behind the trusted proxy, login limits count the forwarded address', async () => {
+  const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  try {
+    const ana = await signup(server, newPerson('proxied'));
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await login(server, ana.email, 'wrong wrong wrong', '198.51.100.7')).status, 401);
+    }
+    assert.equal((await login(server, ana.email, 'wrong wrong wrong', '198.51.100.7')).status, 429);
+    // the real owner, elsewhere, is not held back by those failures
+    assert.equal((await login(server, ana.email, ana.password, '192.0.2.44')).status, 200);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('without a trusted proxy, X-Forwarded-For is ignored', async () => {
+  const server = await startServer();
+  try {
+    const bo = await signup(server, newPerson('direct'));
+    for (let i = 0; i < 5; i++) {
+      await login(server, bo.email, 'wrong wrong wrong', `198.51.100.${i + 1}`);
+    }
+    const res = await login(server, bo.email, bo.password, '192.0.2.9');
+    assert.equal(res.status, 429, 'the forged header did not spread the failures');
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('guesses at one account from many addresses are limited per account', async () => {
+  const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  try {
+    const cy = await signup(server, newPerson('spread'));
+    for (let i = 0; i < 30; i++) {
+      const res = await login(server, cy.email, 'guess guess guess', `198.51.${100 + (i % 5)}.${i + 1}`);
+      assert.equal(res.status, 401, `guess ${i + 1}`);
+    }
+    assert.equal((await login(server, cy.email, 'guess guess guess', '192.0.2.200')).status, 429);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('IPv6 addresses of one /64 share their login limit', async () => {
+  const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  try {
+    const di = await signup(server, newPerson('six'));
+    for (let i = 0; i < 5; i++) {
+      await login(server, di.email, 'wrong wrong wrong', `2001:db8:1:2::${(i + 1).toString(16)}`);
+    }
+    assert.equal((await login(server, di.email, 'wrong wrong wrong', '2001:db8:1:2:ffff::9')).status, 429);
+    assert.equal((await login(server, di.email, di.password, '2001:db8:1:3::1')).status, 200);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('wrong passwords to confirm an action are limited too', async () => {
+  const server = await startServer();
+  try {
+    const ed = await signup(server, newPerson('confirm'));
+    for (let i = 0; i < 5; i++) {
+      const res = await api(server, 'POST', '/account/password', {
+        token: ed.token, body: { current_password: 'not it at all', password: 'a brand new harbour lamp' },
+      });
+      assert.equal(res.status, 422);
+    }
+    const held = await api(server, 'POST', '/account/export', { token: ed.token, body: { password: ed.password } });
+    assert.equal(held.status, 429, 'even the right password waits');
+    assert.ok(Number(held.headers.get('retry-after')) > 0);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('sign-ups from one network are limited, and the form keeps what was typed', async () => {
+  const server = await startServer({ env: { HEARTH_SIGNUP_LIMIT: '2' } });
+  try {
+    await signup(server, newPerson('first'));
+    await signup(server, newPerson('second'));
+    const third = newPerson('third');
+    const res = await api(server, 'POST', '/signup', {
+      body: { name: third.name, email: third.email, password: third.password },
+    });
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('a Share page left open past midnight answers the day it showed', async () => {
+  const clock = join(process.env.TMPDIR || '/tmp', `hearth-clock-${process.pid}`);
+  writeFileSync(clock, '0');
+  const server = await startServer({ env: { HEARTH_CLOCK_FILE: clock } });
+  try {
+    const { one, two } = await newCouple(server, 'late');
+    const shown = await apiOk(server, 'GET', '/share', { token: one.token });
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(clock, String(24 * 3600 * 1000));
+    await new Promise((r) => setTimeout(r, 20));
+    await apiOk(server, 'POST', `/share/${shown.day}/answer`, { token: one.token, body: { text: 'Written last night' } });
+    const then = await apiOk(server, 'GET', `/share/${shown.day}`, { token: one.token });
+    assert.equal(then.mine.text, 'Written last night');
+    const today = await apiOk(server, 'GET', '/share', { token: two.token });
+    assert.notEqual(today.day, shown.day);
+    assert.equal(today.partner.answered, false, 'nothing landed on the new day');
+    const swap = await api(server, 'POST', '/share/swap', { token: one.token, body: { day: shown.day } });
+    assert.equal(swap.status, 409, 'a swap from the old page does not touch the new day');
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('bad query fields show the page itself, and a refused reaction keeps the day page', async () => {
+  const server = await startServer();
+  try {
+    const { one, two } = await newCouple(server, 'query');
+    const day = (await apiOk(server, 'GET', '/share', { token: one.token })).day;
+    await apiOk(server, 'POST', '/share/answer', { token: one.token, body: { text: 'one' } });
+    await apiOk(server, 'POST', '/share/answer', { token: two.token, body: { text: 'two' } });
+    const cookie = `hearth_session=${one.token}`;
+    const archive = await fetch(`${server.url}/share/archive?page=abc`, { headers: { cookie } });
+    assert.equal(archive.status, 422);
+    const html = await archive.text();
+    assert.match(html, /Your answers, together/);
+    assert.match(html, /Page must be a whole number/);
+    const page = await fetch(`${server.url}/share/${day}`, { headers: { cookie } });
+    const csrf = (await page.text()).match(/name="csrf" value="([^"]+)"/)[1];
+    const react = await fetch(`${server.url}/share/${day}/react`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, reaction: 'bogus' }),
+      redirect: 'manual',
+    });
+    assert.equal(react.status, 422);
+    const body = await react.text();
+    assert.match(body, /class="question">[^<]+</, 'the day\'s question is shown');
+    assert.doesNotMatch(body, /action="\/share\/\/answer"/);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('a paused deep-dive evening takes no answers and does not move on', async () => {
+  const server = await startServer();
+  try {
+    const { one } = await newCouple(server, 'pause');
+    await apiOk(server, 'POST', '/share/deep-dive', { token: one.token, body: { mode: 'writing' } }, 201);
+    await apiOk(server, 'POST', '/share/deep-dive/pause', { token: one.token });
+    assert.equal((await api(server, 'POST', '/share/deep-dive/next', { token: one.token })).status, 409);
+    assert.equal((await api(server, 'POST', '/share/deep-dive/answer',
+      { token: one.token, body: { text: 'while paused' } })).status, 409);
+    await apiOk(server, 'POST', '/share/deep-dive/resume', { token: one.token });
+    const dive = (await apiOk(server, 'POST', '/share/deep-dive/next', { token: one.token })).dive;
+    assert.equal(dive.number, 2);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('deleting an account removes the words of its own questions, not the partner\'s answers', async () => {
+  const server = await startServer();
+  try {
+    const { one, two } = await newCouple(server, 'erase');
+    const asked = await apiOk(server, 'POST', '/share/ask',
+      { token: one.token, body: { question: 'Secret wording of my question' } }, 201);
+    await apiOk(server, 'POST', `/share/ask/${asked.id}/answer`, { token: two.token, body: { text: 'Partner answer kept' } });
+    await apiOk(server, 'POST', '/account/delete', { token: one.token, body: { password: one.password } });
+    const exported = await apiOk(server, 'POST', '/account/export', { token: two.token, body: { password: two.password } });
+    const text = JSON.stringify(exported);
+    assert.match(text, /Partner answer kept/);
+    assert.doesNotMatch(text, /Secret wording/);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
