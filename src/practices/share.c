@@ -760,6 +760,7 @@ static int settings_page(struct req *req, struct res *res)
                                               questions_category_label(*c), "selected",
                                               wants_category(&s, *c)));
     json_object_set_new(m, "depth", json_string(question_depths[s.depth]));
+    json_object_set(m, "saved", json_object_get(req->input, "saved"));
     json_object_set_new(m, "depths", depths);
     json_object_set_new(m, "categories", cats);
     json_decref(s.categories);
