@@ -261,7 +261,9 @@ static int cmd_serve(const struct options *o)
     struct http_config cfg = {
         .host = o->host,
         .port = (uint16_t)o->port,
-        .threads = cpus > 0 ? (unsigned)cpus : 2,
+        /* twice the CPUs: password hashing (one per CPU at most) blocks its
+         * thread, and the other half keeps answering meanwhile */
+        .threads = 2 * (cpus > 0 ? (unsigned)cpus : 2),
         .trusted_proxy = o->trusted_proxy,
     };
     if (http_listen(&cfg) != 0) {
@@ -278,7 +280,7 @@ static int cmd_serve(const struct options *o)
         base[blen - 1] = '\0';
     struct app_config app = {
         .base_url = base,
-        .threads = cfg.threads,
+        .threads = cfg.threads / 2,
         .session_idle_ms = o->idle_ms,
         .session_absolute_ms = o->absolute_ms,
         .signups_per_hour = o->signup_limit,
