@@ -6,7 +6,7 @@
 
 struct app_config {
     const char *base_url; /* without a trailing slash */
-    unsigned threads; /* CPUs: how many password hashes may run at once */
+    unsigned threads;     /* CPUs: how many password hashes may run at once */
     int64_t session_idle_ms, session_absolute_ms;
     int signups_per_hour; /* from one network */
 };
