@@ -339,13 +339,17 @@ static enum MHD_Result send_static(struct ctx *cx, const char *path)
 
 /* ---- the request life cycle ---- */
 
+struct query {
+    const struct route *route;
+    json_t *raw;
+};
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      size_t key_size, const char *value, size_t value_size)
 {
-    struct ctx *cx = cls;
+    struct query *q = cls;
     (void)kind;
-    json_t *raw = json_object_get(cx->req.typed, "\x01raw");
-    input_add_pair(cx->req.route, raw, key, key_size, value, value ? value_size : 0);
+    input_add_pair(q->route, q->raw, key, key_size, value, value ? value_size : 0);
     return MHD_YES;
 }
 
@@ -434,9 +438,8 @@ static enum MHD_Result finish(struct ctx *cx)
 
     json_t *raw = json_object();
     if (strcmp(req->route->method, "GET") == 0) {
-        json_object_set(req->typed, "\x01raw", raw);
-        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query, cx);
-        json_object_del(req->typed, "\x01raw");
+        struct query q = {req->route, raw};
+        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
     } else if (cx->body_kind == BODY_FORM) {
         input_parse_form(req->route, raw, cx->body.data ? cx->body.data : "", cx->body.len);
     } else if (cx->body_kind == BODY_JSON && cx->body.len > 0) {
