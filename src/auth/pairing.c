@@ -304,6 +304,7 @@ const struct route pairing_routes[] = {
     {.method = "POST",
      .pattern = "/couple/leave",
      .handler = leave,
+     .slow = true,
      .view = "leave",
      .form = leave_page,
      .auth = AUTH_COUPLE,

@@ -63,6 +63,7 @@ struct route {
      * fills the page's model (normally the GET handler of the same page). */
     handler_fn form;
     bool no_api; /* the route has no /api/v1 twin (feeds, downloads) */
+    bool slow;   /* hashes a password: answered by a worker, off the server threads */
 };
 
 /* A request as handlers see it. Everything here lives in req->arena. */

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,8 @@ struct ctx {
     enum { BODY_NONE, BODY_FORM, BODY_JSON } body_kind;
     int status; /* what was sent, for the log */
     int64_t start_ns;
+    bool deferred;                 /* answered by a worker while suspended */
+    struct MHD_Response *prepared; /* the worker's answer, queued on resume */
 };
 
 static struct MHD_Daemon *daemon_handle;
@@ -146,11 +149,23 @@ static void add_security_headers(struct MHD_Response *r, const char *cache_contr
     MHD_add_response_header(r, "Cache-Control", cache_control ? cache_control : "no-store");
 }
 
+/* Queues r with status, or keeps it for the resume when a worker made it. */
+static enum MHD_Result answer(struct ctx *cx, int status, struct MHD_Response *r)
+{
+    cx->status = status;
+    if (cx->deferred) {
+        cx->prepared = r;
+        return MHD_YES;
+    }
+    enum MHD_Result rc = MHD_queue_response(cx->req.conn, (unsigned)status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
 /* Queues body (malloc'd, taken over) with status and the usual headers. */
 static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, char *body,
                                  size_t len)
 {
-    struct MHD_Connection *conn = cx->req.conn;
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (r == NULL) {
         free(body);
@@ -165,10 +180,7 @@ static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, c
         MHD_add_response_header(r, "Location", cx->res.location);
     for (struct header *h = cx->res.headers; h != NULL; h = h->next)
         MHD_add_response_header(r, h->name, h->value);
-    cx->status = status;
-    enum MHD_Result rc = MHD_queue_response(conn, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return rc;
+    return answer(cx, status, r);
 }
 
 static const char *status_title(int status)
@@ -321,20 +333,14 @@ static enum MHD_Result send_static(struct ctx *cx, const char *path)
         struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         add_security_headers(r, cx->res.cache_control);
         MHD_add_response_header(r, "ETag", f.etag);
-        cx->status = 304;
-        enum MHD_Result rc = MHD_queue_response(cx->req.conn, 304, r);
-        MHD_destroy_response(r);
-        return rc;
+        return answer(cx, 304, r);
     }
     struct MHD_Response *r = MHD_create_response_from_buffer(
         f.size, (void *)f.data, f.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     add_security_headers(r, cx->res.cache_control);
     MHD_add_response_header(r, "Content-Type", f.content_type);
     MHD_add_response_header(r, "ETag", f.etag);
-    cx->status = 200;
-    enum MHD_Result rc = MHD_queue_response(cx->req.conn, 200, r);
-    MHD_destroy_response(r);
-    return rc;
+    return answer(cx, 200, r);
 }
 
 /* ---- the request life cycle ---- */
@@ -527,6 +533,87 @@ static const char *client_address(struct MHD_Connection *conn)
     return ip;
 }
 
+/* ---- slow routes: password hashing off the server's threads ----
+ *
+ * A route marked slow (it hashes a password) is answered by a small pool of
+ * workers, one per CPU: the connection is suspended, a worker runs the whole
+ * request and prepares the response, and the resumed connection queues it.
+ * The server's own threads never wait for argon2id, so a burst of logins
+ * cannot stall other pages. */
+
+enum { SLOW_QUEUE = 256, SLOW_WORKERS_MAX = 64 };
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    struct ctx *jobs[SLOW_QUEUE];
+    size_t head, count;
+    bool stopping;
+    pthread_t threads[SLOW_WORKERS_MAX];
+    unsigned nthreads;
+} slow = {.lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER};
+
+static void *slow_worker(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&slow.lock);
+        while (slow.count == 0 && !slow.stopping)
+            pthread_cond_wait(&slow.ready, &slow.lock);
+        if (slow.count == 0) {
+            pthread_mutex_unlock(&slow.lock);
+            return NULL;
+        }
+        struct ctx *cx = slow.jobs[slow.head];
+        slow.head = (slow.head + 1) % SLOW_QUEUE;
+        slow.count--;
+        bool stopping = slow.stopping;
+        pthread_mutex_unlock(&slow.lock);
+        if (stopping) /* what is still queued at shutdown gets a quick answer */
+            send_error(cx, 503, "The server is restarting. Please try again in a moment.");
+        else
+            finish(cx);
+        MHD_resume_connection(cx->req.conn);
+    }
+}
+
+static enum MHD_Result defer(struct ctx *cx)
+{
+    pthread_mutex_lock(&slow.lock);
+    if (slow.nthreads == 0 || slow.count == SLOW_QUEUE || slow.stopping) {
+        pthread_mutex_unlock(&slow.lock);
+        res_header(&cx->req, &cx->res, "Retry-After", "1");
+        return send_error(cx, 503, "The server is busy. Please try again in a moment.");
+    }
+    cx->deferred = true;
+    MHD_suspend_connection(cx->req.conn);
+    slow.jobs[(slow.head + slow.count) % SLOW_QUEUE] = cx;
+    slow.count++;
+    pthread_cond_signal(&slow.ready);
+    pthread_mutex_unlock(&slow.lock);
+    return MHD_YES;
+}
+
+static void slow_start(unsigned n)
+{
+    slow.stopping = false;
+    for (slow.nthreads = 0; slow.nthreads < n && slow.nthreads < SLOW_WORKERS_MAX; slow.nthreads++)
+        if (pthread_create(&slow.threads[slow.nthreads], NULL, slow_worker, NULL) != 0)
+            fatal("cannot start a worker thread");
+}
+
+/* Lets the workers answer what is queued, then joins them. */
+static void slow_stop(void)
+{
+    pthread_mutex_lock(&slow.lock);
+    slow.stopping = true;
+    pthread_cond_broadcast(&slow.ready);
+    pthread_mutex_unlock(&slow.lock);
+    for (unsigned i = 0; i < slow.nthreads; i++)
+        pthread_join(slow.threads[i], NULL);
+    slow.nthreads = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **con_cls)
@@ -563,8 +650,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (cx->deferred) { /* resumed: queue what the worker made, once */
+        struct MHD_Response *r = cx->prepared;
+        cx->prepared = NULL;
+        if (r == NULL)
+            return cx->status != 0 ? MHD_YES : MHD_NO;
+        enum MHD_Result rc = MHD_queue_response(conn, (unsigned)cx->status, r);
+        MHD_destroy_response(r);
+        return rc;
+    }
     if (cx->status != 0)
         return MHD_YES;
+    if (cx->early_status == 0 && cx->req.route != NULL && cx->req.route->slow)
+        return defer(cx);
     return finish(cx);
 }
 
@@ -583,6 +681,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                                                                                   : "(unmatched)";
     log_info("%s %s%s %d %.3fms", cx->req.method, cx->req.api && cx->req.route ? API_PREFIX : "",
              pattern, cx->status, ms);
+    if (cx->prepared != NULL)
+        MHD_destroy_response(cx->prepared);
     buf_free(&cx->body);
     json_decref(cx->req.params);
     json_decref(cx->req.input);
@@ -672,6 +772,8 @@ int http_start(void)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_END);
+    if (daemon_handle != NULL)
+        slow_start(pool_size / 2 > 0 ? pool_size / 2 : 1);
     if (daemon_handle == NULL) {
         fprintf(stderr, "hearth: the HTTP server could not start\n");
         close(listen_fd);
@@ -694,6 +796,11 @@ void http_stop(int grace_ms)
         close(fd);
     int64_t deadline = clock_mono_ns() + (int64_t)grace_ms * 1000000;
     while (atomic_load(&in_flight) > 0 && clock_mono_ns() < deadline) {
+        struct timespec ts = {0, 10 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    slow_stop(); /* nothing may stay suspended when the server stops */
+    while (atomic_load(&in_flight) > 0 && clock_mono_ns() < deadline + 500000000) {
         struct timespec ts = {0, 10 * 1000000};
         nanosleep(&ts, NULL);
     }
