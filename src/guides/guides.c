@@ -494,11 +494,11 @@ const struct route guides_routes[] = {
      .pattern = "/admin/guides/{id:id}/publish",
      .handler = publish,
      .auth = AUTH_OPERATOR,
-     .body_max = 4096},
+     .body_max = ACTION_BODY},
     {.method = "POST",
      .pattern = "/admin/guides/{id:id}/unpublish",
      .handler = unpublish,
      .auth = AUTH_OPERATOR,
-     .body_max = 4096},
+     .body_max = ACTION_BODY},
 };
 const size_t guides_nroutes = ARRAY_LEN(guides_routes);

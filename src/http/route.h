@@ -49,6 +49,9 @@ enum { ROUTE_MAX_FIELDS = 16, ROUTE_MAX_SEGMENTS = 8 };
 /* The body cap for a form whose text fields add up to chars characters: a
  * browser sends up to 12 bytes per character (4 UTF-8 bytes, each as %XX),
  * plus room for the other fields. */
+/* A form that carries nothing but its CSRF token (a button). */
+enum { ACTION_BODY = 4096 };
+
 #define FORM_BODY_FOR(chars) ((size_t)(chars)*12 + 8192)
 
 struct route {

@@ -11,11 +11,7 @@ test('both partners answer and see the reveal', async () => {
   const bo = await phone(hearth.browser);
   await hearth.signUp(ana.page, 'Ana', 'ana@example.org');
   await hearth.signUp(bo.page, 'Bo', 'bo@example.org');
-  await ana.page.getByRole('button', { name: /make an invite/i }).click();
-  const code = (await ana.page.getByLabel('Invite code').textContent()).trim();
-  await bo.page.goto(hearth.server.url + '/pair/join?code=' + code);
-  await bo.page.getByRole('button', { name: /^join$/i }).click();
-  await bo.page.waitForURL(/\/us$/);
+  await hearth.pairUp(ana.page, bo.page);
 
   await ana.page.goto(hearth.server.url + '/us');
   await ana.page.getByRole('link', { name: /answer it/i }).click();

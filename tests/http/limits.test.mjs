@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from './server.mjs';
+import { run, startServer } from './server.mjs';
 import { api, apiOk, newCouple, newPerson, signup } from './people.mjs';
 
 const login = (server, email, password, from) => api(server, 'POST', '/login', {
@@ -187,6 +187,61 @@ test('deleting an account removes the words of its own questions, not the partne
     const text = JSON.stringify(exported);
     assert.match(text, /Partner answer kept/);
     assert.doesNotMatch(text, /Secret wording/);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+// Comments on a server whose clock the test moves: past the 3-second check
+// and the 15-second flood window without waiting for them.
+async function commentServer() {
+  const clock = join(process.env.TMPDIR || '/tmp', `hearth-clock-c-${process.pid}`);
+  writeFileSync(clock, '0');
+  const server = await startServer({ env: { HEARTH_CLOCK_FILE: clock } });
+  let offset = 0;
+  const advance = async (ms) => {
+    offset += ms;
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(clock, String(offset));
+    await new Promise((r) => setTimeout(r, 20));
+  };
+  const slug = (await apiOk(server, 'GET', '/guides')).guides[0].slug;
+  const post = async (body) => {
+    const t = (await apiOk(server, 'GET', `/guides/${slug}`)).form_time;
+    await advance(16000);
+    return api(server, 'POST', `/guides/${slug}/comments`, { body: { t, ...body } });
+  };
+  return { server, slug, advance, post };
+}
+
+test('a comment form open for more than a day comes back to be sent again, text kept', async () => {
+  const { server, slug, advance } = await commentServer();
+  try {
+    const t = (await apiOk(server, 'GET', `/guides/${slug}`)).form_time;
+    await advance(25 * 3600 * 1000);
+    const res = await api(server, 'POST', `/guides/${slug}/comments`,
+      { body: { t, name: 'Late reader', email: 'late@example.org', comment: 'Still here' } });
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).errors.comment, /open for a long time/);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('deleting a comment deletes its replies with it', async () => {
+  const { server, slug, post } = await commentServer();
+  try {
+    const op = await signup(server, newPerson('operator'));
+    const granted = run(['admin', 'grant', op.email, '--db', server.db]);
+    assert.equal(granted.status, 0, granted.stderr);
+    const first = await (await post({ name: 'Root', email: 'root@example.org', comment: 'A first thought' })).json();
+    await apiOk(server, 'POST', `/admin/comments/${first.id}/approve`, { token: op.token });
+    const reply = await (await post({ name: 'Reply', email: 'root@example.org', comment: 'A reply to it', parent: first.id })).json();
+    assert.equal(reply.status, 'approved');
+    await apiOk(server, 'POST', `/admin/comments/${first.id}/delete`, { token: op.token });
+    const queue = JSON.stringify(await apiOk(server, 'GET', '/admin/comments', { token: op.token }));
+    assert.doesNotMatch(queue, /A reply to it/);
+    assert.doesNotMatch(queue, /A first thought/);
   } finally {
     assert.equal((await server.stop()).code, 0);
   }
