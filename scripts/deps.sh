@@ -3,8 +3,14 @@
 # there already (that path stays well under two seconds).
 #
 #   scripts/deps.sh          libraries and tools to build and run
-#   scripts/deps.sh test     plus Chromium, the sqlite3 shell and npm packages
+#   scripts/deps.sh test     plus Chromium, Node.js and its test packages, the
+#                            linters and clang's fuzzing runtime
 #   scripts/deps.sh bench    plus wrk
+#
+# Every library header the C sources include (#include <...> in src, tests/unit
+# and fuzz) is looked up in the table below, so a new library cannot be used
+# without saying which Debian package brings it: a header missing from the
+# table stops this script.
 #
 # As root it installs missing Debian packages with apt-get; otherwise it
 # prints the exact command to run and stops.
@@ -12,40 +18,73 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-build}
 
-# pkg-config module -> Debian package
-libs=(
-  "libmicrohttpd:libmicrohttpd-dev"
-  "libsodium:libsodium-dev"
-  "jansson:libjansson-dev"
-  "sqlite3:libsqlite3-dev"
-  "libical:libical-dev"
-  "libqrencode:libqrencode-dev"
+# header -> the Debian packages that provide it (and its pkg-config file)
+declare -A header_pkgs=(
+  [microhttpd.h]=libmicrohttpd-dev
+  [sodium.h]=libsodium-dev
+  [jansson.h]=libjansson-dev
+  [sqlite3.h]=libsqlite3-dev
+  [libical/ical.h]=libical-dev
+  [qrencode.h]=libqrencode-dev
+  [md4c.h]=libmd4c-dev
+  [md4c-html.h]="libmd4c-dev libmd4c-html0-dev"
+  [zxcvbn.h]=libzxcvbn-dev
+  [cmocka.h]=libcmocka-dev
+)
+# pkg-config module -> Debian package (the Makefile links with these)
+pcs=(
+  "libmicrohttpd:libmicrohttpd-dev" "libsodium:libsodium-dev" "jansson:libjansson-dev"
+  "sqlite3:libsqlite3-dev" "libical:libical-dev" "libqrencode:libqrencode-dev"
   "md4c-html:libmd4c-html0-dev"
 )
-# file -> Debian package, for what ships no pkg-config file
-files=(
-  "/usr/include/zxcvbn.h:libzxcvbn-dev"
-  "/usr/share/zoneinfo/Europe/Paris:tzdata"
-)
+# file -> Debian package, for what is neither a header nor a command
+files=("/usr/share/zoneinfo/Europe/Paris:tzdata")
 # command -> Debian package
 tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
 case "$mode" in
-  test) tools+=("chromium:chromium" "sqlite3:sqlite3" "node:nodejs" "npm:npm"
-              "cppcheck:cppcheck" "clang-format:clang-format" "xmllint:libxml2-utils") ;;
+  test)
+    tools+=("chromium:chromium" "node:nodejs" "npm:npm" "cppcheck:cppcheck"
+            "clang-format:clang-format" "xmllint:libxml2-utils" "clang:clang")
+    # libFuzzer (clang -fsanitize=fuzzer) lives in compiler-rt
+    files+=("$(clang -print-resource-dir 2>/dev/null || echo /nonexistent)/lib/linux/libclang_rt.fuzzer-$(uname -m).a:libclang-rt-14-dev")
+    ;;
   bench) tools+=("wrk:wrk") ;;
 esac
-if [ "$mode" = test ]; then libs+=("cmocka:libcmocka-dev"); fi
 
 missing=()
-for entry in "${libs[@]}"; do
-  pkg-config --exists "${entry%%:*}" 2>/dev/null || missing+=("${entry##*:}")
+add() { for p in "$@"; do [[ " ${missing[*]-} " == *" $p "* ]] || missing+=("$p"); done; }
+
+for entry in "${tools[@]}"; do
+  command -v "${entry%%:*}" >/dev/null 2>&1 || add "${entry##*:}"
 done
 for entry in "${files[@]}"; do
-  [ -f "${entry%%:*}" ] || missing+=("${entry##*:}")
+  [ -f "${entry%%:*}" ] || add "${entry##*:}"
 done
-for entry in "${tools[@]}"; do
-  command -v "${entry%%:*}" >/dev/null 2>&1 || missing+=("${entry##*:}")
+for entry in "${pcs[@]}"; do
+  pkg-config --exists "${entry%%:*}" 2>/dev/null || add "${entry##*:}"
 done
+
+# Library headers the sources include: angle-bracket includes that are not
+# part of the C library or POSIX (those come with gcc's libc6-dev).
+dirs=(src fuzz)
+[ "$mode" = test ] && dirs+=(tests/unit)
+headers=$(grep -rhoE '^#include <[^>]+>' "${dirs[@]}" 2>/dev/null | sed 's/#include <\(.*\)>/\1/' |
+  grep -vE '^(sys|arpa|netinet)/|^(assert|ctype|errno|getopt|inttypes|limits|locale|math|pthread|semaphore|setjmp|signal|stdarg|stdatomic|stdbool|stddef|stdint|stdio|stdlib|string|strings|time|unistd|fcntl|poll|netdb|dirent|glob|sched|dlfcn)\.h$' |
+  sort -u)
+unknown=()
+for h in $headers; do
+  if [ -z "${header_pkgs[$h]+set}" ]; then unknown+=("$h"); continue; fi
+  [ "$h" = cmocka.h ] && [ "$mode" != test ] && continue
+  found=0
+  for d in /usr/include /usr/include/x86_64-linux-gnu /usr/include/aarch64-linux-gnu; do
+    [ -f "$d/$h" ] && found=1 && break
+  done
+  [ $found = 1 ] || add ${header_pkgs[$h]}
+done
+if [ ${#unknown[@]} -gt 0 ]; then
+  echo "deps: no Debian package is known for the header(s) ${unknown[*]}; add them to scripts/deps.sh" >&2
+  exit 1
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

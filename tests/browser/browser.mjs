@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startServer } from '../http/server.mjs';
+import { here, startServer } from '../http/server.mjs';
 
-export const outDir = resolve(import.meta.dirname, 'out');
+export const outDir = resolve(here(import.meta.url), 'out');
 mkdirSync(outDir, { recursive: true });
 
 // playwright-core gives each launch a fresh, temporary profile directory.

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { startServer, client, run, root, securityHeaders } from './server.mjs';
+import { startServer, client, run, root, securityHeaders, setCookieLines } from './server.mjs';
 
 let server;
 let get;
@@ -258,7 +258,7 @@ test('SIGTERM stops taking connections and exits 0 promptly', async () => {
 // Form and JSON input, on the sign-up route.
 async function csrfFor(path) {
   const res = await get(path);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_csrf='));
+  const cookie = setCookieLines(res).find((c) => c.startsWith('hearth_csrf='));
   const token = cookie.split(';')[0].split('=')[1];
   const html = await res.text();
   assert.ok(html.includes(`name="csrf" value="${token}"`));

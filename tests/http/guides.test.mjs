@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, run, root } from './server.mjs';
+import { startServer, run, root, setCookieLines } from './server.mjs';
 import {
   Browser, api, apiOk, fieldError, inputValue, newPerson, signup, signupBrowser, sql,
   unique,
@@ -507,7 +507,7 @@ describe('what the writer of a held comment sees (on a server of its own)', () =
     const res = await postComment(writer, slug(), { name: 'First Timer', email: `${unique('ft')}@example.org`, comment: text }, { t: writerT });
     const { status, id, location } = posted(res);
     assert.equal(status, 'pending');
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hearth_commenter='));
+    const cookie = setCookieLines(res).find((c) => c.startsWith('hearth_commenter='));
     assert.match(cookie, /^hearth_commenter=[A-Za-z0-9_-]{43}; Path=\/guides; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
     assert.equal(dbStatus(id, writerServer), 'pending');
     assert.equal(sql(writerServer, `SELECT reason FROM comments WHERE id = ${id}`), 'a first comment');

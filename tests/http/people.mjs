@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
-import { startServer } from './server.mjs';
+import { setCookieLines, startServer } from './server.mjs';
 
 export const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 export const CHROME_ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 '
@@ -112,7 +112,7 @@ export class Jar {
 
   // Takes the Set-Cookie headers of a response; Max-Age=0 removes a cookie.
   store(res) {
-    for (const line of res.headers.getSetCookie()) {
+    for (const line of setCookieLines(res)) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
@@ -137,7 +137,7 @@ export class Jar {
 // names), raw}.
 export function setCookies(res) {
   const out = {};
-  for (const line of res.headers.getSetCookie()) {
+  for (const line of setCookieLines(res)) {
     const [first, ...rest] = line.split(';').map((s) => s.trim());
     const eq = first.indexOf('=');
     const attrs = {};

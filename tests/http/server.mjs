@@ -4,9 +4,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const root = resolve(import.meta.dirname, '../..');
+// The directory of a module, from its import.meta.url (Node 18 has no
+// import.meta.dirname).
+export const here = (url) => dirname(fileURLToPath(url));
+export const root = resolve(here(import.meta.url), '../..');
 export const bin = resolve(root, process.env.HEARTH_BIN || 'build/san/hearth');
 
 export function run(args, options = {}) {
@@ -61,6 +65,15 @@ export async function startServer({ args = [], env = {}, db: keep, port } = {}) 
     },
   };
   return server;
+}
+
+// The Set-Cookie lines of a response. Node 18's fetch (Debian 12) has no
+// Headers.getSetCookie and joins the lines with ", "; Hearth's cookies carry
+// no commas (Max-Age, never Expires), so splitting before each "name=" is exact.
+export function setCookieLines(res) {
+  if (typeof res.headers.getSetCookie === 'function') return res.headers.getSetCookie();
+  const joined = res.headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[!#$%&'*+.^_`|~0-9A-Za-z-]+=)/) : [];
 }
 
 // fetch that never follows redirects, relative to the server's URL.

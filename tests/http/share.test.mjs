@@ -46,11 +46,13 @@ function atNextUTC(h, m, s) {
   setOffset(offset + (target - now()));
 }
 
-// "YYYY-MM-DD" in zone tz at time ms.
+// "YYYY-MM-DD" in zone tz at time ms (from the parts: how a locale orders
+// them differs between ICU versions).
 function localDate(tz, ms) {
-  return new Intl.DateTimeFormat('en-CA', {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
     timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit',
-  }).format(new Date(ms));
+  }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 function addDays(day, n) {
   const [y, m, d] = day.split('-').map(Number);
