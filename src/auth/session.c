@@ -363,9 +363,9 @@ int session_init(const struct session_config *cfg)
 
     if (session_instance_key("device_key", device_key) != 0)
         return -1;
-    http_add_guard(session_guard);
-    http_add_guard(couple_guard);
-    http_add_guard(csrf_guard);
+    http_add_guard(HTTP_GUARD_HEADERS, session_guard);
+    http_add_guard(HTTP_GUARD_HEADERS, couple_guard);
+    http_add_guard(HTTP_GUARD_BODY, csrf_guard);
     http_set_context(context);
     return 0;
 }

@@ -1,6 +1,10 @@
 /* throttle.c: an open-addressed table of (key hash, window start, count),
- * bounded in size. When the table is full the entry whose window started
- * longest ago is reused, so memory stays fixed whatever an attacker sends. */
+ * bounded in size, so memory stays fixed whatever an attacker sends. A new
+ * key takes an empty or expired slot near its hash, else the oldest slot
+ * that is not blocked; a blocked key is never pushed out by others, so
+ * flooding the table with fresh keys cannot free it. When every nearby slot
+ * is blocked the new key goes uncounted: filling the table that way takes
+ * far more failures than password hashing allows in a window. */
 #include "auth/throttle.h"
 
 #include <pthread.h>
@@ -11,7 +15,7 @@
 
 #include "core/util.h"
 
-enum { THROTTLE_SLOTS = 8192, THROTTLE_PROBE = 16 };
+enum { THROTTLE_SLOTS = 16384, THROTTLE_PROBE = 32 };
 
 struct slot {
     uint64_t key; /* 0 = empty */
@@ -52,7 +56,13 @@ static uint64_t hash_key(const struct throttle *t, const char *key)
     return h ? h : 1;
 }
 
-/* Finds key's slot; with create, claims an empty, expired or oldest one. */
+static bool expired(const struct throttle *t, const struct slot *s, int64_t now)
+{
+    return s->key == 0 || now - s->start >= t->window;
+}
+
+/* Finds key's slot; with create, claims an empty or expired one, else the
+ * oldest that is not blocked. NULL when there is none. */
 static struct slot *find(struct throttle *t, uint64_t key, int64_t now, int create)
 {
     size_t base = (size_t)(key % THROTTLE_SLOTS);
@@ -61,12 +71,11 @@ static struct slot *find(struct throttle *t, uint64_t key, int64_t now, int crea
         struct slot *s = &t->slots[(base + i) % THROTTLE_SLOTS];
         if (s->key == key)
             return s;
-        if (!create)
+        if (!create || (victim != NULL && expired(t, victim, now)))
             continue;
-        bool free_slot = s->key == 0 || now - s->start >= t->window;
-        if (free_slot && (victim == NULL || victim->key != 0))
+        if (expired(t, s, now))
             victim = s;
-        else if (victim == NULL || (victim->key != 0 && s->start < victim->start))
+        else if (s->count < t->limit && (victim == NULL || s->start < victim->start))
             victim = s;
     }
     if (victim != NULL) {
@@ -92,15 +101,27 @@ int throttle_wait(struct throttle *t, const char *key, int64_t now_ms)
     return wait;
 }
 
+int throttle_count(struct throttle *t, const char *key, int64_t now_ms)
+{
+    pthread_mutex_lock(&t->lock);
+    struct slot *s = find(t, hash_key(t, key), now_ms, 0);
+    int n = s != NULL && now_ms - s->start < t->window ? s->count : 0;
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
 void throttle_fail(struct throttle *t, const char *key, int64_t now_ms)
 {
     pthread_mutex_lock(&t->lock);
     struct slot *s = find(t, hash_key(t, key), now_ms, 1);
-    if (now_ms - s->start >= t->window) {
-        s->start = now_ms;
-        s->count = 0;
+    if (s != NULL) {
+        if (now_ms - s->start >= t->window) {
+            s->start = now_ms;
+            s->count = 0;
+        }
+        if (s->count < INT32_MAX)
+            s->count++;
     }
-    s->count++;
     pthread_mutex_unlock(&t->lock);
 }
 

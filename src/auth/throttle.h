@@ -11,6 +11,8 @@ struct throttle *throttle_new(int limit, int64_t window_ms);
 void throttle_free(struct throttle *t);
 /* Returns 0 when key may try now, else the seconds to wait (at least 1). */
 int throttle_wait(struct throttle *t, const char *key, int64_t now_ms);
+/* The failures counted for key in its current window. */
+int throttle_count(struct throttle *t, const char *key, int64_t now_ms);
 /* Records one failure for key at now_ms. */
 void throttle_fail(struct throttle *t, const char *key, int64_t now_ms);
 /* Forgets key's failures (after a success). */

@@ -8,20 +8,34 @@
 
 #include "http/route.h"
 
+enum {
+    HTTP_CONNECTIONS = 8192,       /* at most, when the open-file limit allows */
+    HTTP_PER_NETWORK = 64,         /* connections from one IPv4 address or IPv6 /64 */
+    HTTP_HEADER_DEADLINE_MS = 10000, /* a request line and headers, from start to end */
+    HTTP_BODY_GRACE_MS = 10000,    /* then a body must keep up HTTP_BODY_MIN_RATE */
+    HTTP_BODY_MIN_RATE = 1024,     /* bytes a second, on average */
+    HTTP_IDLE_TIMEOUT_S = 30,      /* nothing sent or received this long: closed */
+};
+
 struct http_config {
     const char *host; /* a numeric IPv4 or IPv6 address */
     uint16_t port;
     unsigned threads;
-    /* The reverse proxy in front, if any: requests from this address are
-     * taken to come from the last X-Forwarded-For hop. */
+    /* The reverse proxies in front, if any (a comma-separated list of
+     * addresses): requests from them come from the right-most
+     * X-Forwarded-For hop that is not one of them. */
     const char *trusted_proxy;
 };
 
-/* A guard runs after input validation and before the handler. It returns 0
- * to go on, or an HTTP status to answer with (and may set res->location for
- * a redirect or fill req->errors). Guards run in the order they were added. */
+/* A guard decides whether a request goes on. Header guards run as soon as
+ * the request's headers are in, before any body is read (who is asking, may
+ * they); body guards run after input validation (the form's CSRF token).
+ * A guard returns 0 to go on, or an HTTP status to answer with (and may set
+ * res->location for a redirect, or fill req->errors). Guards of a stage run
+ * in the order they were added. */
+enum http_guard_stage { HTTP_GUARD_HEADERS, HTTP_GUARD_BODY };
 typedef int (*http_guard_fn)(struct req *req, struct res *res);
-void http_add_guard(http_guard_fn fn);
+void http_add_guard(enum http_guard_stage stage, http_guard_fn fn);
 /* Fills per-request values every template sees (session, CSRF token); set
  * once by the accounts module. */
 typedef void (*http_context_fn)(struct req *req, json_t *ctx);

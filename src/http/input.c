@@ -15,7 +15,7 @@
 #include "core/utf8.h"
 #include "core/util.h"
 
-enum { INPUT_MAX_PAIRS = 256, INPUT_MAX_CHOICES = 64 };
+enum { INPUT_MAX_CHOICES = 64 };
 
 static const struct field *find_field(const struct route *r, const char *name, size_t nlen)
 {
@@ -110,14 +110,18 @@ static size_t url_decode(char *s, size_t n)
     return o;
 }
 
-void input_parse_form(const struct route *r, json_t *raw, const char *data, size_t len)
+int input_parse_form(const struct route *r, json_t *raw, const char *data, size_t len)
 {
     char *copy = xmalloc(len + 1);
     memcpy(copy, data, len);
     copy[len] = '\0';
     char *p = copy, *end = copy + len;
     int pairs = 0;
-    while (p < end && pairs < INPUT_MAX_PAIRS) {
+    while (p < end) {
+        if (pairs == INPUT_MAX_PAIRS) {
+            free(copy);
+            return -1;
+        }
         char *amp = memchr(p, '&', (size_t)(end - p));
         char *stop = amp ? amp : end;
         char *eq = memchr(p, '=', (size_t)(stop - p));
@@ -130,6 +134,7 @@ void input_parse_form(const struct route *r, json_t *raw, const char *data, size
         p = stop + 1;
     }
     free(copy);
+    return 0;
 }
 
 int input_parse_json(const struct route *r, json_t *raw, const char *data, size_t len, char *err,

@@ -13,8 +13,12 @@
  * value otherwise. raw is a JSON object owned by the caller. */
 void input_add_pair(const struct route *r, json_t *raw, const char *name, size_t nlen,
                     const char *value, size_t vlen);
-/* Parses an application/x-www-form-urlencoded body into raw. */
-void input_parse_form(const struct route *r, json_t *raw, const char *data, size_t len);
+/* Name=value pairs a query string or form may carry; more answer 400. */
+enum { INPUT_MAX_PAIRS = 256 };
+
+/* Parses an application/x-www-form-urlencoded body into raw. Returns 0, or
+ * -1 when it has more than INPUT_MAX_PAIRS pairs. */
+int input_parse_form(const struct route *r, json_t *raw, const char *data, size_t len);
 /* Parses a JSON body into raw. Returns 0, or -1 when the body is not a JSON
  * object (the caller answers 400 with the message in err). */
 int input_parse_json(const struct route *r, json_t *raw, const char *data, size_t len, char *err,

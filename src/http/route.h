@@ -67,6 +67,10 @@ struct route {
     handler_fn form;
     bool no_api; /* the route has no /api/v1 twin (feeds, downloads) */
     bool slow;   /* hashes a password: answered by a worker, off the server threads */
+    /* For slow routes: runs on the server thread before the request joins
+     * the workers' queue, to refuse what must not cost a hash (throttles)
+     * and to say how it queues (req->queue_*). Returns like a handler. */
+    handler_fn admit;
 };
 
 /* A request as handlers see it. Everything here lives in req->arena. */
@@ -88,6 +92,14 @@ struct req {
     json_t *user;           /* the user's row; released with the request */
     const char *csrf_token; /* what forms must send back */
     bool bearer;            /* authenticated by an Authorization header */
+    /* How a slow route's request waits for a worker (set by its admit): its
+     * turn is shared with others of queue_bucket (default: the person, else
+     * the client's network); queue_known goes before everyone else; it may
+     * not start before queue_delay_ms have passed. */
+    const char *queue_bucket;
+    bool queue_known;
+    int64_t queue_delay_ms;
+    void *state; /* what admit found, for the handler (arena-owned) */
 };
 
 struct header {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,21 +21,21 @@
 #include "core/log.h"
 #include "core/net.h"
 #include "core/util.h"
+#include "http/conns.h"
 #include "http/http.h"
 #include "http/input.h"
 #include "http/router.h"
+#include "http/slowq.h"
 #include "http/static.h"
 #include "store/db.h"
 #include "view/view.h"
 
 enum {
-    CONNECTION_LIMIT = 1024,
-    PER_IP_LIMIT = 64,
-    CONNECTION_TIMEOUT_S = 30,
+    FD_RESERVE = 256, /* files kept free of connections: databases, logs, sockets */
     CONNECTION_MEMORY = 64 * 1024,
-    DISCARD_MAX = 16 * 1024 * 1024, /* larger bodies are refused before reading */
+    DISCARD_MAX = 16 * 1024 * 1024, /* a body past its cap is dropped up to this, then the connection */
     MAX_GUARDS = 8,
-    JSON_MAX = 8 * 1024 * 1024,
+    FORWARDED_LINES_MAX = 8, /* X-Forwarded-For header lines read */
 };
 
 static const char API_PREFIX[] = "/api/v1";
@@ -59,15 +60,16 @@ struct ctx {
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
-static http_guard_fn guards[MAX_GUARDS];
-static int nguards;
+static http_guard_fn guards[2][MAX_GUARDS];
+static int nguards[2];
 static http_context_fn context_fn;
+static struct net_proxies proxies;
 
-void http_add_guard(http_guard_fn fn)
+void http_add_guard(enum http_guard_stage stage, http_guard_fn fn)
 {
-    if (nguards == MAX_GUARDS)
+    if (nguards[stage] == MAX_GUARDS)
         fatal("too many guards");
-    guards[nguards++] = fn;
+    guards[stage][nguards[stage]++] = fn;
 }
 
 void http_set_context(http_context_fn fn)
@@ -373,7 +375,32 @@ static int content_kind(const char *type)
     return -1;
 }
 
-/* Decides on the first callback what can be decided from the headers. */
+/* Runs the guards of stage; returns 0 to go on, else the status a guard
+ * answered with (res->location set for a redirect). */
+static int run_guards(struct ctx *cx, enum http_guard_stage stage)
+{
+    for (int i = 0; i < nguards[stage]; i++) {
+        int status = guards[stage][i](&cx->req, &cx->res);
+        if (status != 0)
+            return status;
+    }
+    return 0;
+}
+
+/* Answers what a guard decided. */
+static enum MHD_Result send_guarded(struct ctx *cx, int status)
+{
+    if (cx->res.location != NULL && !cx->req.api)
+        return send_body(cx, 303, NULL, xstrdup(""), 0);
+    if (status == 422)
+        return send_invalid(cx);
+    return send_error(cx, status, cx->res.detail);
+}
+
+/* Decides on the first callback what can be decided from the headers: the
+ * route, the body's type and size, too many query fields, and the header
+ * guards (who is asking and may they), so a refused request is answered
+ * before its body is read. */
 static void begin(struct ctx *cx, const char *url)
 {
     struct req *req = &cx->req;
@@ -407,6 +434,12 @@ static void begin(struct ctx *cx, const char *url)
         return;
     }
     req->route = route;
+    if (MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) >
+        INPUT_MAX_PAIRS) {
+        cx->early_status = 400;
+        cx->early_detail = "The address carries too many query fields.";
+        return;
+    }
 
     const char *length = req_header(req, "Content-Length");
     const char *chunked = req_header(req, "Transfer-Encoding");
@@ -415,7 +448,14 @@ static void begin(struct ctx *cx, const char *url)
     bool writes = strcmp(route->method, "GET") != 0;
     const char *type = req_header(req, "Content-Type");
     int kind = content_kind(type);
-    if (writes && req->api && kind != BODY_JSON) {
+    cx->body_kind = kind < 0 ? BODY_NONE : kind;
+    buf_init(&cx->body, route->body_max);
+    /* who is asking comes first: a stranger learns nothing about the body */
+    int status = run_guards(cx, HTTP_GUARD_HEADERS);
+    if (status != 0) {
+        cx->early_status = status;
+        cx->early_detail = cx->res.detail;
+    } else if (writes && req->api && kind != BODY_JSON) {
         cx->early_status = 415;
         cx->early_detail = "API writes must be sent as application/json.";
     } else if (has_body && (!writes || route->body_max == 0)) {
@@ -429,48 +469,13 @@ static void begin(struct ctx *cx, const char *url)
     } else if (declared > (long long)route->body_max) {
         cx->early_status = 413;
     }
-    cx->body_kind = kind < 0 ? BODY_NONE : kind;
-    buf_init(&cx->body, route->body_max);
 }
 
-static enum MHD_Result finish(struct ctx *cx)
+/* Renders what the handler (or a slow route's admit) answered with rc. */
+static enum MHD_Result respond(struct ctx *cx, int rc)
 {
     struct req *req = &cx->req;
     struct res *res = &cx->res;
-    if (cx->early_status != 0)
-        return send_error(cx, cx->early_status, cx->early_detail);
-    if (req->route == NULL)
-        return send_static(cx, req->path);
-
-    json_t *raw = json_object();
-    if (strcmp(req->route->method, "GET") == 0) {
-        struct query q = {req->route, raw};
-        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
-    } else if (cx->body_kind == BODY_FORM) {
-        input_parse_form(req->route, raw, cx->body.data ? cx->body.data : "", cx->body.len);
-    } else if (cx->body_kind == BODY_JSON && cx->body.len > 0) {
-        char err[256];
-        if (input_parse_json(req->route, raw, cx->body.data, cx->body.len, err, sizeof(err)) != 0) {
-            json_decref(raw);
-            return send_error(cx, 400, arena_strdup(req->arena, err));
-        }
-    }
-    input_validate(req->route, req, raw);
-
-    for (int i = 0; i < nguards; i++) {
-        int status = guards[i](req, res);
-        if (status == 0)
-            continue;
-        if (res->location != NULL && !req->api)
-            return send_body(cx, 303, NULL, xstrdup(""), 0);
-        if (status == 422)
-            return send_invalid(cx);
-        return send_error(cx, status, res->detail);
-    }
-    if (json_object_size(req->errors) > 0)
-        return send_invalid(cx);
-
-    int rc = req->route->handler(req, res);
     if (rc < 0)
         return send_error(cx, 500, NULL);
     if (json_object_size(req->errors) > 0)
@@ -493,14 +498,78 @@ static enum MHD_Result finish(struct ctx *cx)
     return send_page(cx, res->status ? res->status : 200, view);
 }
 
-static char trusted_proxy[NET_ADDRESS_MAX];
+static enum MHD_Result defer(struct ctx *cx);
 
-/* The client's address: the peer, or behind the trusted proxy the last hop
- * of X-Forwarded-For (the one the proxy itself added). */
-static const char *client_address(struct MHD_Connection *conn)
+/* The last callback: input, body guards, then the handler here or, for a
+ * slow route that its admit lets through, on a worker. */
+static enum MHD_Result finish(struct ctx *cx)
 {
-    static __thread char ip[NET_ADDRESS_MAX];
-    char peer[INET6_ADDRSTRLEN] = "-";
+    struct req *req = &cx->req;
+    struct res *res = &cx->res;
+    if (cx->early_status != 0)
+        return send_error(cx, cx->early_status, cx->early_detail);
+    if (req->route == NULL)
+        return send_static(cx, req->path);
+
+    json_t *raw = json_object();
+    if (strcmp(req->route->method, "GET") == 0) {
+        struct query q = {req->route, raw};
+        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
+    } else if (cx->body_kind == BODY_FORM) {
+        if (input_parse_form(req->route, raw, cx->body.data ? cx->body.data : "", cx->body.len) !=
+            0) {
+            json_decref(raw);
+            return send_error(cx, 400, "The form carries too many fields.");
+        }
+    } else if (cx->body_kind == BODY_JSON && cx->body.len > 0) {
+        char err[256];
+        if (input_parse_json(req->route, raw, cx->body.data, cx->body.len, err, sizeof(err)) != 0) {
+            json_decref(raw);
+            return send_error(cx, 400, arena_strdup(req->arena, err));
+        }
+    }
+    input_validate(req->route, req, raw);
+    int status = run_guards(cx, HTTP_GUARD_BODY);
+    if (status != 0)
+        return send_guarded(cx, status);
+    if (json_object_size(req->errors) > 0)
+        return send_invalid(cx);
+    if (!req->route->slow)
+        return respond(cx, req->route->handler(req, res));
+    if (req->route->admit != NULL) {
+        int rc = req->route->admit(req, res);
+        if (rc != 0 || res->status != 0 || json_object_size(req->errors) > 0)
+            return respond(cx, rc < 0 ? rc : 0);
+    }
+    return defer(cx);
+}
+
+/* The client's address: the peer, or behind a trusted proxy the right-most
+ * X-Forwarded-For hop that is not a proxy. */
+struct forwarded {
+    const char *lines[FORWARDED_LINES_MAX];
+    int n;
+};
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+    struct forwarded *f = cls;
+    (void)kind;
+    if (strcasecmp(key, "X-Forwarded-For") == 0 && value != NULL) {
+        if (f->n == FORWARDED_LINES_MAX) {
+            f->n = 0; /* too many lines to trust any: the peer it is */
+            return MHD_NO;
+        }
+        f->lines[f->n++] = value;
+    }
+    return MHD_YES;
+}
+
+static void client_address(struct MHD_Connection *conn, char ip[NET_ADDRESS_MAX])
+{
+    char peer[NET_ADDRESS_MAX] = "-";
+    char text[INET6_ADDRSTRLEN] = "-";
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci != NULL && ci->client_addr != NULL) {
@@ -509,45 +578,40 @@ static const char *client_address(struct MHD_Connection *conn)
         struct sockaddr_in in4;
         if (sa->sa_family == AF_INET) {
             memcpy(&in4, sa, sizeof(in4));
-            inet_ntop(AF_INET, &in4.sin_addr, peer, sizeof(peer));
+            inet_ntop(AF_INET, &in4.sin_addr, text, sizeof(text));
         } else if (sa->sa_family == AF_INET6) {
             memcpy(&in6, sa, sizeof(in6));
-            inet_ntop(AF_INET6, &in6.sin6_addr, peer, sizeof(peer));
+            inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
         }
     }
-    if (!net_normalise(peer, ip))
-        snprintf(ip, sizeof(ip), "-");
-    const char *fwd = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
-    if (trusted_proxy[0] != '\0' && fwd != NULL && strcmp(ip, trusted_proxy) == 0) {
-        const char *last = strrchr(fwd, ',');
-        char hop[INET6_ADDRSTRLEN + 8];
-        snprintf(hop, sizeof(hop), "%s", last ? last + 1 : fwd);
-        char *h = hop;
-        while (*h == ' ')
-            h++;
-        h[strcspn(h, " ")] = '\0';
-        char real[NET_ADDRESS_MAX];
-        if (net_normalise(h, real))
-            memcpy(ip, real, sizeof(real));
-    }
-    return ip;
+    if (!net_normalise(text, peer))
+        snprintf(peer, sizeof(peer), "-");
+    struct forwarded f = {.n = 0};
+    if (net_is_proxy(&proxies, peer))
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_forwarded, &f);
+    net_client_address(peer, f.lines, f.n, &proxies, ip);
 }
 
 /* ---- slow routes: password hashing off the server's threads ----
  *
  * A route marked slow (it hashes a password) is answered by a small pool of
- * workers, one per CPU: the connection is suspended, a worker runs the whole
- * request and prepares the response, and the resumed connection queues it.
- * The server's own threads never wait for argon2id, so a burst of logins
- * cannot stall other pages. */
+ * workers: the connection is suspended, a worker runs its handler and
+ * prepares the response, and the resumed connection queues it. The server's
+ * own threads never wait for argon2id. Everything cheap (input, guards,
+ * throttles in the route's admit) runs before the request joins the queue,
+ * and the queue is shared fairly between networks (src/http/slowq.h). */
 
-enum { SLOW_QUEUE = 256, SLOW_WORKERS_MAX = 64 };
+enum {
+    SLOW_QUEUE_KNOWN = 256,   /* known browsers waiting at most */
+    SLOW_QUEUE_NORMAL = 1024, /* everyone else */
+    SLOW_PER_BUCKET = 16,     /* from one network (or one person) */
+    SLOW_WORKERS_MAX = 64,
+};
 
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t ready;
-    struct ctx *jobs[SLOW_QUEUE];
-    size_t head, count;
+    struct slowq *queue;
     bool stopping;
     pthread_t threads[SLOW_WORKERS_MAX];
     unsigned nthreads;
@@ -556,47 +620,77 @@ static struct {
 static void *slow_worker(void *arg)
 {
     (void)arg;
+    pthread_mutex_lock(&slow.lock);
     for (;;) {
-        pthread_mutex_lock(&slow.lock);
-        while (slow.count == 0 && !slow.stopping)
-            pthread_cond_wait(&slow.ready, &slow.lock);
-        if (slow.count == 0) {
-            pthread_mutex_unlock(&slow.lock);
-            return NULL;
+        int64_t wake = 0;
+        struct ctx *cx = slowq_pop(slow.queue, slow.stopping ? INT64_MAX : clock_mono_ns(), &wake);
+        if (cx == NULL) {
+            if (slow.stopping)
+                break;
+            if (wake == 0) {
+                pthread_cond_wait(&slow.ready, &slow.lock);
+            } else { /* a delayed login comes due */
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                int64_t ns = until.tv_nsec + (wake - clock_mono_ns());
+                until.tv_sec += ns / 1000000000;
+                until.tv_nsec = ns % 1000000000;
+                if (until.tv_nsec < 0) {
+                    until.tv_sec--;
+                    until.tv_nsec += 1000000000;
+                }
+                pthread_cond_timedwait(&slow.ready, &slow.lock, &until);
+            }
+            continue;
         }
-        struct ctx *cx = slow.jobs[slow.head];
-        slow.head = (slow.head + 1) % SLOW_QUEUE;
-        slow.count--;
         bool stopping = slow.stopping;
         pthread_mutex_unlock(&slow.lock);
         if (stopping) /* what is still queued at shutdown gets a quick answer */
             send_error(cx, 503, "The server is restarting. Please try again in a moment.");
         else
-            finish(cx);
+            respond(cx, cx->req.route->handler(&cx->req, &cx->res));
         MHD_resume_connection(cx->req.conn);
+        pthread_mutex_lock(&slow.lock);
     }
+    pthread_mutex_unlock(&slow.lock);
+    return NULL;
 }
 
 static enum MHD_Result defer(struct ctx *cx)
 {
+    struct req *req = &cx->req;
+    char network[NET_ADDRESS_MAX];
+    const char *bucket = req->queue_bucket;
+    if (bucket == NULL && req->user_id != 0) {
+        bucket = arena_printf(req->arena, "user:%lld", (long long)req->user_id);
+    } else if (bucket == NULL) {
+        net_prefix(req->client_ip, 24, 48, network);
+        bucket = network;
+    }
+    int64_t not_before = req->queue_delay_ms > 0 ? clock_mono_ns() + req->queue_delay_ms * 1000000
+                                                 : 0;
     pthread_mutex_lock(&slow.lock);
-    if (slow.nthreads == 0 || slow.count == SLOW_QUEUE || slow.stopping) {
+    int rc = slow.nthreads == 0 || slow.stopping
+                 ? -1
+                 : slowq_push(slow.queue, cx, bucket, req->queue_known ? SLOWQ_PRIORITY : SLOWQ_NORMAL,
+                              not_before);
+    if (rc != 0) {
         pthread_mutex_unlock(&slow.lock);
-        res_header(&cx->req, &cx->res, "Retry-After", "1");
+        res_header(req, &cx->res, "Retry-After", "2");
         return send_error(cx, 503, "The server is busy. Please try again in a moment.");
     }
     cx->deferred = true;
-    MHD_suspend_connection(cx->req.conn);
-    slow.jobs[(slow.head + slow.count) % SLOW_QUEUE] = cx;
-    slow.count++;
-    pthread_cond_signal(&slow.ready);
+    MHD_suspend_connection(req->conn);
+    pthread_cond_broadcast(&slow.ready);
     pthread_mutex_unlock(&slow.lock);
     return MHD_YES;
 }
 
 static void slow_start(unsigned n)
 {
+    static const size_t totals[SLOWQ_CLASSES] = {SLOW_QUEUE_KNOWN, SLOW_QUEUE_NORMAL};
     slow.stopping = false;
+    slow.queue = slowq_new(totals, SLOW_PER_BUCKET);
     for (slow.nthreads = 0; slow.nthreads < n && slow.nthreads < SLOW_WORKERS_MAX; slow.nthreads++)
         if (pthread_create(&slow.threads[slow.nthreads], NULL, slow_worker, NULL) != 0)
             fatal("cannot start a worker thread");
@@ -612,6 +706,8 @@ static void slow_stop(void)
     for (unsigned i = 0; i < slow.nthreads; i++)
         pthread_join(slow.threads[i], NULL);
     slow.nthreads = 0;
+    slowq_free(slow.queue);
+    slow.queue = NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -622,6 +718,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
     struct ctx *cx = *con_cls;
     if (cx == NULL) {
+        conns_headers_received(conn);
         struct arena *a = arena_new();
         cx = arena_alloc(a, sizeof(*cx));
         cx->start_ns = clock_mono_ns();
@@ -632,17 +729,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         cx->req.input = json_object();
         cx->req.typed = json_object();
         cx->req.errors = json_object();
-        cx->req.client_ip = arena_strdup(a, client_address(conn));
+        char ip[NET_ADDRESS_MAX];
+        client_address(conn, ip);
+        cx->req.client_ip = arena_strdup(a, ip);
         buf_init(&cx->body, 0);
         atomic_fetch_add(&in_flight, 1);
         *con_cls = cx;
         begin(cx, url);
-        const char *length = req_header(&cx->req, "Content-Length");
-        if (cx->early_status == 413 && length != NULL && atoll(length) > DISCARD_MAX)
-            return send_error(cx, 413, cx->early_detail);
-        return MHD_YES;
+        if (cx->early_status == 0)
+            return MHD_YES;
+        /* answered before the body: it is never read */
+        conns_answering(conn);
+        if (cx->res.location != NULL && !cx->req.api && cx->early_status == 303)
+            return send_body(cx, 303, NULL, xstrdup(""), 0);
+        return send_error(cx, cx->early_status, cx->early_detail);
     }
     if (*upload_size > 0) {
+        conns_body_received(conn, *upload_size);
         if (cx->early_status == 0 && buf_append(&cx->body, upload_data, *upload_size) != 0)
             cx->early_status = 413;
         else if (cx->early_status != 0 && (cx->body.len += *upload_size) > DISCARD_MAX)
@@ -661,8 +764,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (cx->status != 0)
         return MHD_YES;
-    if (cx->early_status == 0 && cx->req.route != NULL && cx->req.route->slow)
-        return defer(cx);
+    conns_answering(conn);
     return finish(cx);
 }
 
@@ -670,9 +772,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
     struct ctx *cx = *con_cls;
+    conns_request_done(conn);
     if (cx == NULL)
         return;
     double ms = (double)(clock_mono_ns() - cx->start_ns) / 1e6;
@@ -745,14 +847,37 @@ int http_listen(const struct http_config *cfg)
     bound_port = ntohs(ss.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
     listen_fd = fd;
     pool_size = cfg->threads;
-    trusted_proxy[0] = '\0';
-    if (cfg->trusted_proxy != NULL && !net_normalise(cfg->trusted_proxy, trusted_proxy)) {
-        fprintf(stderr, "hearth: --trusted-proxy needs a numeric address\n");
+    if (net_parse_proxies(cfg->trusted_proxy, &proxies) != 0) {
+        fprintf(stderr, "hearth: --trusted-proxy needs numeric addresses, separated by commas "
+                        "(at most %d)\n",
+                NET_PROXIES_MAX);
         close(fd);
         listen_fd = -1;
         return -1;
     }
     return 0;
+}
+
+/* Raises the open-file limit as far as allowed for HTTP_CONNECTIONS; returns
+ * how many connections it leaves room for. */
+static unsigned connection_room(void)
+{
+    struct rlimit rl;
+    rlim_t want = (rlim_t)HTTP_CONNECTIONS + FD_RESERVE;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1024 - FD_RESERVE;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur >= want)
+        return HTTP_CONNECTIONS;
+    unsigned room = rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE;
+    log_info("http: the open-file limit (%llu) leaves room for %u connections; raise it to %llu "
+             "(LimitNOFILE= or ulimit -n) for %d",
+             (unsigned long long)rl.rlim_cur, room, (unsigned long long)want, HTTP_CONNECTIONS);
+    return room;
 }
 
 uint16_t http_port(void)
@@ -762,24 +887,35 @@ uint16_t http_port(void)
 
 int http_start(void)
 {
+    /* per-network limits and deadlines are ours (conns.c): libmicrohttpd
+     * counts exact addresses, and its timeout restarts with every byte */
+    struct conns_config cc = {
+        .per_network = HTTP_PER_NETWORK,
+        .header_ms = HTTP_HEADER_DEADLINE_MS,
+        .body_grace_ms = HTTP_BODY_GRACE_MS,
+        .body_min_rate = HTTP_BODY_MIN_RATE,
+        .proxies = &proxies,
+    };
+    if (conns_start(&cc) != 0) {
+        fprintf(stderr, "hearth: cannot start the connection watchdog\n");
+        return -1;
+    }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     daemon_handle = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
-        MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-        /* behind a proxy every connection comes from it: the proxy limits clients */
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, trusted_proxy[0] ? 0u : (unsigned)PER_IP_LIMIT,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_END);
-    if (daemon_handle != NULL)
-        slow_start(pool_size / 2 > 0 ? pool_size / 2 : 1);
+        flags, 0, conns_accept, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
+        NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_THREAD_POOL_SIZE, pool_size,
+        MHD_OPTION_CONNECTION_LIMIT, connection_room(), MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)HTTP_IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, conns_notify, NULL, MHD_OPTION_END);
     if (daemon_handle == NULL) {
         fprintf(stderr, "hearth: the HTTP server could not start\n");
+        conns_stop();
         close(listen_fd);
         listen_fd = -1;
         return -1;
     }
+    slow_start(pool_size / 2 > 0 ? pool_size / 2 : 1);
     return 0;
 }
 
@@ -805,6 +941,7 @@ void http_stop(int grace_ms)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(daemon_handle);
+    conns_stop();
     daemon_handle = NULL;
     listen_fd = -1;
 }

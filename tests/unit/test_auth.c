@@ -133,14 +133,42 @@ static void keys_are_counted_apart_and_cleared_on_success(void **state)
 static void a_flood_of_keys_keeps_memory_fixed_and_recent_keys_counted(void **state)
 {
     (void)state;
-    struct throttle *t = throttle_new(1, 1000000);
+    struct throttle *t = throttle_new(2, 1000000);
     char key[32];
     for (int i = 0; i < 100000; i++) {
         snprintf(key, sizeof(key), "address:%d", i);
         throttle_fail(t, key, i);
     }
     throttle_fail(t, "victim", 100001);
+    throttle_fail(t, "victim", 100001);
     assert_true(throttle_wait(t, "victim", 100002) > 0);
+    throttle_free(t);
+}
+
+static void a_blocked_key_is_never_forgotten_whatever_fills_the_table(void **state)
+{
+    (void)state;
+    struct throttle *t = throttle_new(3, 1000000);
+    char key[32];
+    for (int i = 0; i < 3; i++)
+        throttle_fail(t, "victim", i);
+    int wait = throttle_wait(t, "victim", 10);
+    assert_true(wait > 0);
+    /* fresh keys, one failure each: they push each other out, never it */
+    for (int i = 0; i < 200000; i++) {
+        snprintf(key, sizeof(key), "fresh:%d", i);
+        throttle_fail(t, key, 10 + i);
+    }
+    assert_int_equal(throttle_count(t, "victim", 200100), 3);
+    /* blocked keys fill what they can, and still never take its place */
+    for (int i = 0; i < 100000; i++) {
+        snprintf(key, sizeof(key), "blocked:%d", i);
+        for (int k = 0; k < 3; k++)
+            throttle_fail(t, key, 300000 + i);
+    }
+    assert_true(throttle_wait(t, "victim", 400001) > 0);
+    /* its window still ends on time */
+    assert_int_equal(throttle_wait(t, "victim", 1000000), 0);
     throttle_free(t);
 }
 
@@ -158,6 +186,7 @@ int main(void)
         cmocka_unit_test(a_key_is_held_after_the_limit_until_its_window_ends),
         cmocka_unit_test(keys_are_counted_apart_and_cleared_on_success),
         cmocka_unit_test(a_flood_of_keys_keeps_memory_fixed_and_recent_keys_counted),
+        cmocka_unit_test(a_blocked_key_is_never_forgotten_whatever_fills_the_table),
     };
     return cmocka_run_group_tests_name("auth", tests, init, NULL);
 }
