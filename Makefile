@@ -12,7 +12,9 @@ LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lzxcvbn -lpthread -lm
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 OPT_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# the test build alone can move its clock (HEARTH_CLOCK_FILE, src/core/clock.h)
+SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+              -DHEARTH_TEST_CLOCK
 
 SRC      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 ASSETS   := $(shell find templates static content migrations -type f 2>/dev/null | LC_ALL=C sort)
@@ -68,7 +70,7 @@ run: deps
 test:
 	@scripts/deps.sh test
 	@scripts/lint.sh
-	@$(MAKE) --no-print-directory build/san/hearth $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/san/hearth build/hearth $(UNIT_BIN)
 	@scripts/test.sh $(UNIT_BIN)
 
 lint:

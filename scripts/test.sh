@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 export HEARTH_BIN=${HEARTH_BIN:-build/san/hearth}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# the slow-connection tests hold over a thousand sockets open at once
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 passed=0
 failed=0
 log=$(mktemp)

@@ -33,8 +33,8 @@ void app_register_routes(void)
 static void print_route(const struct route *r, void *ctx)
 {
     static const char *const auth[] = {"none", "user", "couple", "operator"};
-    static const char *const types[] = {"string", "text",   "secret",  "email", "int",
-                                        "bool",   "choice", "choices", "date",  "id"};
+    static const char *const types[] = {"string", "text",    "secret", "email", "int", "bool",
+                                        "choice", "choices", "date",   "id",    "name"};
     json_t *fields = json_array();
     for (size_t i = 0; i < ROUTE_MAX_FIELDS && r->fields[i].name != NULL; i++) {
         const struct field *f = &r->fields[i];
@@ -80,6 +80,7 @@ int app_start(const struct app_config *cfg)
 void app_stop(void)
 {
     share_shutdown();
+    pairing_shutdown();
     accounts_shutdown();
     session_shutdown();
     tz_shutdown();

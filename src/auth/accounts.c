@@ -51,7 +51,10 @@ int accounts_init(int signups_per_hour)
 {
     per_account_address = throttle_new(LOGIN_FAILS_PER_ACCOUNT_ADDRESS, LOGIN_WINDOW_MS);
     per_address = throttle_new(LOGIN_FAILS_PER_ADDRESS, LOGIN_WINDOW_MS);
-    per_account = throttle_new(LOGIN_FAILS_PER_ACCOUNT, LOGIN_WINDOW_MS);
+    /* counts failures only (never refuses), for the delay; an account is
+     * held in the table once its delay is at its longest */
+    per_account =
+        throttle_new(LOGIN_DELAY_AFTER + LOGIN_DELAY_MAX_MS / LOGIN_DELAY_STEP_MS, LOGIN_WINDOW_MS);
     per_device = throttle_new(LOGIN_FAILS_PER_DEVICE, LOGIN_WINDOW_MS);
     confirms = throttle_new(CONFIRM_FAILS_PER_ACCOUNT, LOGIN_WINDOW_MS);
     signups = throttle_new(signups_per_hour, SIGNUP_WINDOW_MS);
@@ -107,20 +110,48 @@ static void too_many(struct req *req, struct res *res, int wait)
                      minutes, minutes == 1 ? "" : "s");
 }
 
+static void user_key(struct req *req, char key[32])
+{
+    snprintf(key, 32, "%lld", (long long)req->user_id);
+}
+
+/* Refuses a confirmation before hashing when the person failed too often:
+ * sets the 429 and the field's message and returns 1, else 0. */
+static int confirm_wait(struct req *req, struct res *res, const char *field)
+{
+    char key[32];
+    user_key(req, key);
+    int wait = throttle_wait(confirms, key, clock_now_ms());
+    if (wait == 0)
+        return 0;
+    too_many(req, res, wait);
+    req_error(req, field, res->detail);
+    return 1;
+}
+
+int accounts_admit_confirm(struct req *req, struct res *res)
+{
+    return confirm_wait(req, res, "password");
+}
+
+static int admit_current_password(struct req *req, struct res *res)
+{
+    return confirm_wait(req, res, "current_password");
+}
+
 int accounts_confirm_password(struct req *req, struct res *res, const char *field)
 {
     char key[32];
-    int64_t now = clock_now_ms();
-    snprintf(key, sizeof(key), "%lld", (long long)req->user_id);
-    int wait = throttle_wait(confirms, key, now);
-    if (wait > 0) {
-        too_many(req, res, wait);
-        req_error(req, field, res->detail);
+    user_key(req, key);
+    if (confirm_wait(req, res, field))
+        return 0;
+    json_t *row;
+    int rc = db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i", req->user_id);
+    if (rc != DB_OK) {
+        res->status = 500; /* nothing may go on unconfirmed */
+        req_error(req, field, "The server could not check your password. Please try again.");
         return 0;
     }
-    json_t *row;
-    if (db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i", req->user_id) != DB_OK)
-        return 0;
     bool ok = password_verify(json_string_value(json_object_get(row, "password_hash")),
                               req_str(req, field));
     json_decref(row);
@@ -128,11 +159,19 @@ int accounts_confirm_password(struct req *req, struct res *res, const char *fiel
         throttle_clear(confirms, key);
         return 1;
     }
-    throttle_fail(confirms, key, now);
+    throttle_fail(confirms, key, clock_now_ms());
     req_error(req, field,
-              strcmp(field, "current_password") == 0 ? "This is not your current password."
-                                                     : "This is not your password.");
+              strcmp(field, "password") == 0 ? "This is not your password."
+                                             : "This is not your current password.");
     return 0;
+}
+
+int64_t accounts_login_delay_ms(int failures)
+{
+    if (failures <= LOGIN_DELAY_AFTER)
+        return 0;
+    int64_t ms = (int64_t)(failures - LOGIN_DELAY_AFTER) * LOGIN_DELAY_STEP_MS;
+    return ms < LOGIN_DELAY_MAX_MS ? ms : LOGIN_DELAY_MAX_MS;
 }
 
 /* ---- sign up ---- */
@@ -144,19 +183,32 @@ static int signup_page(struct req *req, struct res *res)
     return 0;
 }
 
-static int signup(struct req *req, struct res *res)
+/* Counts an attempt that may tell whether an email has an account (a sign-up,
+ * an email change) against the client's network; sets 429 on field when the
+ * network has made too many. Returns 1 when refused. */
+static int email_probe_wait(struct req *req, struct res *res, const char *field)
 {
-    /* hashing is costly: a flood of sign-ups from one network waits */
     char net[NET_ADDRESS_MAX];
     int64_t now = clock_now_ms();
     net_prefix(req->client_ip, 32, 64, net);
     int wait = throttle_wait(signups, net, now);
     if (wait > 0) {
         too_many(req, res, wait);
-        req_error(req, "email", res->detail);
-        return 0;
+        req_error(req, field, res->detail);
+        return 1;
     }
     throttle_fail(signups, net, now);
+    return 0;
+}
+
+/* hashing is costly: a flood of sign-ups from one network waits, unhashed */
+static int signup_admit(struct req *req, struct res *res)
+{
+    return email_probe_wait(req, res, "email");
+}
+
+static int signup(struct req *req, struct res *res)
+{
     const char *name = req_str(req, "name"), *email = req_str(req, "email");
     const char *password = req_str(req, "password"), *tz = req_str(req, "time_zone");
     const char *weak = password_check(password, name, email);
@@ -177,14 +229,17 @@ static int signup(struct req *req, struct res *res)
     }
     if (rc < 0)
         return -1;
-    const char *token = session_start(req, res, id);
+    const char *device = NULL;
+    const char *token = session_start(req, res, id, &device);
     if (token == NULL)
         return -1;
     res->status = req->api ? 201 : 0;
     json_t *m = res_model(res);
     json_object_set_new(m, "user", me_json(req));
-    if (req->api)
+    if (req->api) {
         json_object_set_new(m, "token", json_string(token));
+        json_object_set_new(m, "device_token", json_string(device));
+    }
     res_redirect(res, "/pair");
     return 0;
 }
@@ -208,69 +263,101 @@ static void refuse_login(struct req *req, struct res *res, int status, const cha
     req_error(req, "email", message);
 }
 
-static int login(struct req *req, struct res *res)
+/* What a login's admit found, for its handler on the worker. */
+struct login_plan {
+    int64_t uid;
+    const char *hash;           /* the account's password hash; NULL when none */
+    struct throttle *limits[2]; /* refusing throttles and their keys */
+    const char *keys[2];
+    int nkeys;
+    const char *account; /* the delay's key; NULL for a known browser */
+};
+
+/* Runs before a login queues for hashing: finds the account, refuses a
+ * throttled browser or network at once (unhashed), and places the login in
+ * the queue: a browser that logged in to this account before goes first;
+ * a new browser waits the account's delay, which grows with failures from
+ * anywhere (they can slow the owner down, never refuse them). */
+static int login_admit(struct req *req, struct res *res)
 {
-    const char *email = req_str(req, "email"), *password = req_str(req, "password");
+    const char *email = req_str(req, "email");
     int64_t now = clock_now_ms();
+    struct login_plan *plan = arena_alloc(req->arena, sizeof(*plan));
     json_t *user = NULL;
     int rc = db_row(&user, "SELECT id, password_hash FROM users WHERE email = $1", "s", email);
     if (rc != DB_OK && rc != DB_NOT_FOUND)
         return -1;
-    int64_t uid = user != NULL ? id_from(json_object_get(user, "id")) : 0;
-    /* A browser that logged in to this account before is throttled on its
-     * own, so failures from elsewhere (even the same address) never hold it
-     * back. Everyone else: per account and address, per address, and per
-     * account (bounding guesses from many addresses). Addresses count by
-     * network for IPv6 (/64), where one person holds many. */
+    if (user != NULL) {
+        plan->uid = id_from(json_object_get(user, "id"));
+        plan->hash =
+            arena_strdup(req->arena, json_string_value(json_object_get(user, "password_hash")));
+        json_decref(user);
+    }
     const char *device = NULL;
-    bool known = uid != 0 && session_device(req, uid, &device);
-    char net[NET_ADDRESS_MAX], keys[3][320];
-    struct throttle *limits[3] = {per_device, NULL, NULL};
-    int nkeys = 1;
+    bool known = plan->uid != 0 && session_device(req, plan->uid, &device);
+    char net[NET_ADDRESS_MAX];
     net_prefix(req->client_ip, 32, 64, net);
     if (known) {
-        snprintf(keys[0], sizeof(keys[0]), "device:%s", device);
+        plan->limits[0] = per_device;
+        plan->keys[0] = arena_printf(req->arena, "device:%s", device);
+        plan->nkeys = 1;
     } else {
-        snprintf(keys[0], sizeof(keys[0]), "account:%s|%s", email, net);
-        snprintf(keys[1], sizeof(keys[1]), "address:%s", net);
-        snprintf(keys[2], sizeof(keys[2]), "account:%s", email);
-        limits[0] = per_account_address;
-        limits[1] = per_address;
-        limits[2] = per_account;
-        nkeys = 3;
+        plan->limits[0] = per_account_address;
+        plan->keys[0] = arena_printf(req->arena, "account:%s|%s", email, net);
+        plan->limits[1] = per_address;
+        plan->keys[1] = arena_printf(req->arena, "address:%s", net);
+        plan->nkeys = 2;
+        plan->account = arena_printf(req->arena, "account:%s", email);
     }
     int wait = 0;
-    for (int k = 0; k < nkeys && wait == 0; k++)
-        wait = throttle_wait(limits[k], keys[k], now);
+    for (int k = 0; k < plan->nkeys && wait == 0; k++)
+        wait = throttle_wait(plan->limits[k], plan->keys[k], now);
     if (wait > 0) {
-        json_decref(user);
+        if (plan->account != NULL) /* pressure on the account all the same */
+            throttle_fail(per_account, plan->account, now);
         too_many(req, res, wait);
         refuse_login(req, res, 429, res->detail);
-        return 0;
+        return 1;
     }
-    const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
-    bool ok = password_verify(hash, password);
-    if (!ok) {
-        json_decref(user);
-        for (int k = 0; k < nkeys; k++)
-            throttle_fail(limits[k], keys[k], now);
+    req->queue_known = known;
+    if (known)
+        req->queue_bucket = arena_printf(req->arena, "user:%lld", (long long)plan->uid);
+    else
+        req->queue_delay_ms =
+            accounts_login_delay_ms(throttle_count(per_account, plan->account, now));
+    req->state = plan;
+    return 0;
+}
+
+static int login(struct req *req, struct res *res)
+{
+    const struct login_plan *plan = req->state;
+    const char *password = req_str(req, "password");
+    int64_t now = clock_now_ms();
+    if (!password_verify(plan->hash, password)) {
+        for (int k = 0; k < plan->nkeys; k++)
+            throttle_fail(plan->limits[k], plan->keys[k], now);
+        if (plan->account != NULL)
+            throttle_fail(per_account, plan->account, now);
         refuse_login(req, res, 401, "The email or the password is not right.");
         return 0;
     }
-    throttle_clear(limits[0], keys[0]);
-    if (password_needs_rehash(hash)) {
+    throttle_clear(plan->limits[0], plan->keys[0]);
+    if (password_needs_rehash(plan->hash)) {
         char fresh[PASSWORD_HASH_MAX];
         if (password_hash(password, fresh) == 0)
-            db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", uid, fresh);
+            db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", plan->uid, fresh);
     }
-    json_decref(user);
-    const char *token = session_start(req, res, uid);
+    const char *device = NULL;
+    const char *token = session_start(req, res, plan->uid, &device);
     if (token == NULL)
         return -1;
     json_t *m = res_model(res);
     json_object_set_new(m, "user", me_json(req));
-    if (req->api)
+    if (req->api) {
         json_object_set_new(m, "token", json_string(token));
+        json_object_set_new(m, "device_token", json_string(device));
+    }
     res_redirect(res, landing_for(req, req_str(req, "next")));
     return 0;
 }
@@ -311,6 +398,20 @@ static int account_page(struct req *req, struct res *res)
     return 0;
 }
 
+/* A new login email needs the password, and counts like a sign-up (it tells
+ * whether an address has an account); cheap checks come before hashing. */
+static int settings_admit(struct req *req, struct res *res)
+{
+    const char *email = req_str(req, "email");
+    if (strcmp(email, json_string_value(json_object_get(req->user, "email"))) == 0)
+        return 0;
+    if (req_str(req, "confirm_password") == NULL) {
+        req_error(req, "confirm_password", "Enter your password to change your email.");
+        return 1;
+    }
+    return confirm_wait(req, res, "confirm_password") || email_probe_wait(req, res, "email");
+}
+
 static int account_settings(struct req *req, struct res *res)
 {
     const char *tz = req_str(req, "time_zone");
@@ -318,6 +419,10 @@ static int account_settings(struct req *req, struct res *res)
         req_error(req, "time_zone", "Choose a time zone from the list.");
         return 0;
     }
+    bool new_email =
+        strcmp(req_str(req, "email"), json_string_value(json_object_get(req->user, "email"))) != 0;
+    if (new_email && !accounts_confirm_password(req, res, "confirm_password"))
+        return 0;
     int rc = db_exec("UPDATE users SET name = $2, email = $3, time_zone = $4 WHERE id = $1", "isss",
                      req->user_id, req_str(req, "name"), req_str(req, "email"), tz);
     if (rc == DB_CONFLICT) {
@@ -506,7 +611,7 @@ static int revoke_all(struct req *req, struct res *res)
 
 #define F_NAME                                                                                     \
     {                                                                                              \
-        .name = "name", .label = "Name", .type = FIELD_STRING, .required = true,                   \
+        .name = "name", .label = "Name", .type = FIELD_NAME, .required = true,                     \
         .max = NAME_MAX_CHARS                                                                      \
     }
 #define F_EMAIL                                                                                    \
@@ -529,6 +634,7 @@ const struct route accounts_routes[] = {
      .pattern = "/signup",
      .handler = signup,
      .slow = true,
+     .admit = signup_admit,
      .view = "signup",
      .form = signup_page,
      .body_max = FORM_BODY,
@@ -550,12 +656,14 @@ const struct route accounts_routes[] = {
      .pattern = "/login",
      .handler = login,
      .slow = true,
+     .admit = login_admit,
      .view = "login",
      .form = login_page,
      .body_max = FORM_BODY,
      .fields = {F_EMAIL,
                 F_PASSWORD("password", "Password"),
-                {.name = "next", .type = FIELD_STRING, .max = 512}}},
+                {.name = "next", .type = FIELD_STRING, .max = 512},
+                {.name = "device_token", .type = FIELD_STRING, .max = 160}}},
     {.method = "POST",
      .pattern = "/logout",
      .handler = logout,
@@ -572,21 +680,27 @@ const struct route accounts_routes[] = {
     {.method = "POST",
      .pattern = "/account/settings",
      .handler = account_settings,
+     .slow = true,
+     .admit = settings_admit,
      .view = "account",
      .form = account_page,
      .auth = AUTH_USER,
      .body_max = FORM_BODY,
-     .fields = {F_NAME,
-                F_EMAIL,
-                {.name = "time_zone",
-                 .label = "Time zone",
-                 .type = FIELD_STRING,
-                 .required = true,
-                 .max = 64}}},
+     .fields =
+         {F_NAME,
+          F_EMAIL,
+          {.name = "time_zone",
+           .label = "Time zone",
+           .type = FIELD_STRING,
+           .required = true,
+           .max = 64},
+          /* needed only when the email changes */
+          {.name = "confirm_password", .label = "Password", .type = FIELD_SECRET, .max = 1024}}},
     {.method = "POST",
      .pattern = "/account/password",
      .handler = change_password,
      .slow = true,
+     .admit = admit_current_password,
      .view = "account",
      .form = account_page,
      .auth = AUTH_USER,
@@ -619,6 +733,7 @@ const struct route accounts_routes[] = {
      .pattern = "/account/export",
      .handler = export_data,
      .slow = true,
+     .admit = accounts_admit_confirm,
      .view = "account-data",
      .form = danger_page,
      .auth = AUTH_USER,
@@ -628,6 +743,7 @@ const struct route accounts_routes[] = {
      .pattern = "/account/delete",
      .handler = delete_account,
      .slow = true,
+     .admit = accounts_admit_confirm,
      .view = "account-data",
      .form = danger_page,
      .auth = AUTH_USER,

@@ -14,10 +14,17 @@ extern const size_t accounts_nroutes;
 enum {
     NAME_MAX_CHARS = 80,
     EMAIL_MAX_CHARS = 254,
-    LOGIN_FAILS_PER_ACCOUNT_ADDRESS = 5, /* per window, from one address to one account */
-    LOGIN_FAILS_PER_ADDRESS = 50,        /* per window, from one address to any account */
-    LOGIN_FAILS_PER_ACCOUNT = 30,        /* per window, to one account from anywhere new */
+    /* Logins: a network (an IPv4 address, an IPv6 /64) that fails too often
+     * waits; a browser that logged in before counts on its own. Failures
+     * from everywhere else never refuse an account's owner: they only delay
+     * logins to it from new browsers, LOGIN_DELAY_STEP_MS for each failure
+     * past LOGIN_DELAY_AFTER, up to LOGIN_DELAY_MAX_MS. */
+    LOGIN_FAILS_PER_ACCOUNT_ADDRESS = 5, /* per window, from one network to one account */
+    LOGIN_FAILS_PER_ADDRESS = 50,        /* per window, from one network to any account */
     LOGIN_FAILS_PER_DEVICE = 10,         /* per window, from a browser that logged in before */
+    LOGIN_DELAY_AFTER = 10,
+    LOGIN_DELAY_STEP_MS = 50,
+    LOGIN_DELAY_MAX_MS = 3000,
     LOGIN_WINDOW_MS = 15 * 60 * 1000,
     CONFIRM_FAILS_PER_ACCOUNT = 5, /* wrong passwords to confirm an action, per window */
     SIGNUP_WINDOW_MS = 60 * 60 * 1000,
@@ -39,5 +46,11 @@ void accounts_shutdown(void);
  * confirmation of a serious action. Returns 1 when it matches; otherwise sets
  * an error on field (and 429 after repeated failures) and returns 0. */
 int accounts_confirm_password(struct req *req, struct res *res, const char *field);
+/* The admit of slow routes confirmed with the "password" field: answers 429
+ * before any hashing when the person has failed too often. */
+int accounts_admit_confirm(struct req *req, struct res *res);
+/* The delay before a login from a new browser to an account that has seen
+ * failures failures in the window (see LOGIN_DELAY_*). */
+int64_t accounts_login_delay_ms(int failures);
 
 #endif

@@ -11,8 +11,10 @@
 
 #include "auth/accounts.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/net.h"
 #include "core/tz.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -24,10 +26,20 @@ enum { FORM_BODY = 8 * 1024 };
 /* No 0/O, 1/I/L: codes are read aloud and typed from another screen. */
 static const char CODE_ALPHABET[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 static char base[512];
+static struct throttle *join_people, *join_networks;
 
 void pairing_init(const char *base_url)
 {
     snprintf(base, sizeof(base), "%s", base_url);
+    join_people = throttle_new(JOIN_FAILS, JOIN_WINDOW_MS);
+    join_networks = throttle_new(JOIN_FAILS, JOIN_WINDOW_MS);
+}
+
+void pairing_shutdown(void)
+{
+    throttle_free(join_people);
+    throttle_free(join_networks);
+    join_people = join_networks = NULL;
 }
 
 int pairing_normalise_code(const char *typed, char out[INVITE_CODE_LEN + 1])
@@ -169,7 +181,8 @@ static int join_page(struct req *req, struct res *res)
 }
 
 /* Checks the invite inside the transaction; returns a message for the
- * person, or NULL when the invite may be used. *inviter gets its author. */
+ * person, or NULL when the invite may be used. *inviter gets its author.
+ * Unknown, used, expired and taken codes all get JOIN_WRONG_CODE. */
 static const char *check_invite(struct req *req, const char *code, int64_t now, int64_t *inviter)
 {
     json_t *inv;
@@ -178,7 +191,7 @@ static const char *check_invite(struct req *req, const char *code, int64_t now, 
                     " JOIN users u ON u.id = i.user_id WHERE i.code = $1",
                     "s", code);
     if (rc == DB_NOT_FOUND)
-        return "No invite has this code. Check it with your partner.";
+        return JOIN_WRONG_CODE;
     if (rc != DB_OK)
         return "";
     *inviter = id_from(json_object_get(inv, "user_id"));
@@ -188,11 +201,52 @@ static const char *check_invite(struct req *req, const char *code, int64_t now, 
     json_decref(inv);
     if (*inviter == req->user_id)
         return "This is your own code. Send it to your partner, and they join with it.";
-    if (used || taken)
-        return "This code has already been used. Ask your partner for a new one.";
-    if (expired)
-        return "This code has expired (codes last 7 days). Ask your partner for a new one.";
+    if (used || taken || expired)
+        return JOIN_WRONG_CODE;
     return NULL;
+}
+
+/* Throttle keys of a joining person and their network. */
+static void join_keys(struct req *req, char person[32], char network[NET_ADDRESS_MAX])
+{
+    snprintf(person, 32, "%lld", (long long)req->user_id);
+    net_prefix(req->client_ip, 32, 64, network);
+}
+
+/* Refuses a person or network that tried too many wrong codes (429). */
+static int join_wait(struct req *req, struct res *res)
+{
+    char person[32], network[NET_ADDRESS_MAX];
+    join_keys(req, person, network);
+    int64_t now = clock_now_ms();
+    int wait = throttle_wait(join_people, person, now);
+    if (wait == 0)
+        wait = throttle_wait(join_networks, network, now);
+    if (wait == 0)
+        return 0;
+    char secs[16];
+    snprintf(secs, sizeof(secs), "%d", wait);
+    res_header(req, res, "Retry-After", secs);
+    res->status = 429;
+    int minutes = (wait + 59) / 60;
+    res->detail = arena_printf(req->arena, "Too many codes tried. Please wait %d minute%s.",
+                               minutes, minutes == 1 ? "" : "s");
+    req_error(req, "code", res->detail);
+    return 1;
+}
+
+/* Tells why a code cannot be used; a wrong code counts against the person
+ * and their network (their own code does not: it guesses nothing). */
+static void join_refused(struct req *req, const char *message)
+{
+    req_error(req, "code", message);
+    if (strcmp(message, JOIN_WRONG_CODE) != 0)
+        return;
+    char person[32], network[NET_ADDRESS_MAX];
+    join_keys(req, person, network);
+    int64_t now = clock_now_ms();
+    throttle_fail(join_people, person, now);
+    throttle_fail(join_networks, network, now);
 }
 
 static int join(struct req *req, struct res *res)
@@ -202,8 +256,10 @@ static int join(struct req *req, struct res *res)
         req_error(req, "code", "You are already paired. Leave your couple first to join another.");
         return 0;
     }
+    if (join_wait(req, res))
+        return 0;
     if (pairing_normalise_code(req_str(req, "code"), code) != 0) {
-        req_error(req, "code", "A code has 8 letters and digits, like K7PM-2QXD.");
+        join_refused(req, JOIN_WRONG_CODE);
         return 0;
     }
     int64_t now = clock_now_ms(), inviter = 0;
@@ -214,7 +270,7 @@ static int join(struct req *req, struct res *res)
         db_rollback();
         if (*problem == '\0')
             return -1;
-        req_error(req, "code", problem);
+        join_refused(req, problem);
         return 0;
     }
     int64_t couple = id_new();
@@ -305,6 +361,7 @@ const struct route pairing_routes[] = {
      .pattern = "/couple/leave",
      .handler = leave,
      .slow = true,
+     .admit = accounts_admit_confirm,
      .view = "leave",
      .form = leave_page,
      .auth = AUTH_COUPLE,

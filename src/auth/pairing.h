@@ -10,13 +10,19 @@
 enum {
     INVITE_CODE_LEN = 8,
     INVITE_VALID_MS = 7 * 24 * 60 * 60 * 1000,
+    JOIN_FAILS = 10, /* wrong codes per person, and per network, in a window */
+    JOIN_WINDOW_MS = 15 * 60 * 1000,
 };
+
+/* What every wrong code is told, so none reveals whether a code exists. */
+#define JOIN_WRONG_CODE "This code doesn't work. Ask your partner for a new one."
 
 extern const struct route pairing_routes[];
 extern const size_t pairing_nroutes;
 
 /* Needs the public base URL for invite links. */
 void pairing_init(const char *base_url);
+void pairing_shutdown(void);
 /* Ends couple_id at once for both partners, telling nobody. */
 int pairing_leave(int64_t couple_id);
 /* The request's couple as the pages show it: since, time zone, partner's

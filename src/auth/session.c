@@ -4,6 +4,7 @@
  * log-in and sign-up forms are protected too. */
 #include "auth/session.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,7 +73,7 @@ static void device_mac(const char *payload, char out[65])
     sodium_bin2hex(out, 65, mac, sizeof(mac));
 }
 
-static void device_issue(struct req *req, struct res *res, int64_t user_id)
+static const char *device_issue(struct req *req, struct res *res, int64_t user_id)
 {
     unsigned char nonce[12];
     char nonce_hex[25], payload[64], mac[65], value[160];
@@ -82,11 +83,14 @@ static void device_issue(struct req *req, struct res *res, int64_t user_id)
     device_mac(payload, mac);
     snprintf(value, sizeof(value), "%s.%s", payload, mac);
     set_cookie(req, res, cookie_device, value, DEVICE_MAX_AGE_S);
+    return arena_strdup(req->arena, value);
 }
 
 bool session_device(struct req *req, int64_t user_id, const char **device)
 {
     const char *v = req_cookie(req, cookie_device);
+    if (v == NULL && req->api)
+        v = req_str(req, "device_token");
     if (v == NULL || strlen(v) > 150)
         return false;
     const char *last = strrchr(v, '.');
@@ -131,7 +135,24 @@ void session_browser(const char *ua, char out[48])
     snprintf(out, 48, "%s%s", browser, os);
 }
 
-const char *session_start(struct req *req, struct res *res, int64_t user_id)
+/* Deletes every expired session, at most once per SESSION_SWEEP_MS (or
+ * whenever force is set). */
+static void sweep_expired(bool force)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static int64_t last;
+    int64_t now = clock_now_ms();
+    pthread_mutex_lock(&lock);
+    bool due = force || now - last >= SESSION_SWEEP_MS;
+    if (due)
+        last = now;
+    pthread_mutex_unlock(&lock);
+    if (due && db_exec("DELETE FROM sessions WHERE last_used_at <= $1 OR created_at <= $2", "ii",
+                       now - config.idle_ms, now - config.absolute_ms) < 0)
+        log_error("session: cannot delete expired sessions");
+}
+
+const char *session_start(struct req *req, struct res *res, int64_t user_id, const char **device)
 {
     char token[TOKEN_TEXT], hash[65], csrf[TOKEN_TEXT];
     random_token(token);
@@ -143,10 +164,16 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id)
     session_browser(req_header(req, "User-Agent"), browser);
     if (db_exec("INSERT INTO sessions (user_id, id, token_hash, csrf, browser, created_at,"
                 " last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                "iisssi", user_id, id, hash, csrf, browser, now) < 0)
+                "iisssi", user_id, id, hash, csrf, browser, now) < 0 ||
+        db_exec("DELETE FROM sessions WHERE user_id = $1 AND id NOT IN (SELECT id FROM sessions"
+                " WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+                "ii", user_id, (int64_t)SESSIONS_PER_PERSON) < 0)
         return NULL;
+    sweep_expired(false);
     set_cookie(req, res, cookie_session, token, (long)(config.absolute_ms / 1000));
-    device_issue(req, res, user_id);
+    const char *issued = device_issue(req, res, user_id);
+    if (device != NULL)
+        *device = issued;
     req->user_id = user_id;
     req->session_id = id;
     req->csrf_token = arena_strdup(req->arena, csrf);
@@ -363,6 +390,7 @@ int session_init(const struct session_config *cfg)
 
     if (session_instance_key("device_key", device_key) != 0)
         return -1;
+    sweep_expired(true);
     http_add_guard(HTTP_GUARD_HEADERS, session_guard);
     http_add_guard(HTTP_GUARD_HEADERS, couple_guard);
     http_add_guard(HTTP_GUARD_BODY, csrf_guard);

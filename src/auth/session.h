@@ -11,7 +11,11 @@
 
 #include "http/route.h"
 
-enum { DAY_MS = 24 * 60 * 60 * 1000 };
+enum {
+    DAY_MS = 24 * 60 * 60 * 1000,
+    SESSIONS_PER_PERSON = 50,          /* the most recent; older ones end */
+    SESSION_SWEEP_MS = 60 * 60 * 1000, /* expired sessions are deleted this often */
+};
 
 struct session_config {
     const char *base_url;
@@ -25,16 +29,20 @@ struct session_config {
 int session_init(const struct session_config *cfg);
 void session_shutdown(void);
 /* Starts a session for user_id: a new token every time (no fixation), its
- * cookie on res, and a device cookie for the login throttle. Returns the
- * token (arena-owned; the API gives it to the client) or NULL on error. */
-const char *session_start(struct req *req, struct res *res, int64_t user_id);
+ * cookie on res, and a device cookie for the login throttle (its value also
+ * goes to *device when device is not NULL, for API clients to keep). Keeps
+ * the person's SESSIONS_PER_PERSON most recent sessions and ends the rest.
+ * Returns the token (arena-owned; the API gives it to the client) or NULL on
+ * error. */
+const char *session_start(struct req *req, struct res *res, int64_t user_id, const char **device);
 /* Ends the request's session and clears its cookie. */
 int session_end(struct req *req, struct res *res);
 /* Ends every session of user_id except keep_id (0 ends all). Returns the
  * count ended, or a negative DB_ code. */
 int session_end_others(int64_t user_id, int64_t keep_id);
-/* True when the request carries a device cookie that a login to user_id
- * issued; *device gets its id (arena-owned). */
+/* True when the request carries a device cookie (or, from an API client,
+ * a "device_token" field) that a login to user_id issued; *device gets its
+ * id (arena-owned). */
 bool session_device(struct req *req, int64_t user_id, const char **device);
 /* Writes a short browser family ("Firefox on Android") for a User-Agent;
  * only this, never the whole header, is stored. */

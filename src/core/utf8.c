@@ -78,3 +78,29 @@ size_t utf8_repair(const char *s, size_t n, char *out)
     out[o] = '\0';
     return o;
 }
+
+static bool invisible(unsigned long cp)
+{
+    return cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+           (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+bool utf8_has_invisible(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k == 0)
+            return false; /* callers check validity first */
+        unsigned long cp = k == 1 ? p[i] : (unsigned long)(p[i] & (0xFF >> (k + 1)));
+        for (size_t j = 1; j < k; j++)
+            cp = (cp << 6) | (p[i + j] & 0x3F);
+        if (invisible(cp))
+            return true;
+        i += k;
+    }
+    return false;
+}

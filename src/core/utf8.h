@@ -12,5 +12,10 @@ size_t utf8_length(const char *s, size_t n);
 /* Writes s[0..n) to out (which must hold 3*n+1 bytes) with every ill-formed
  * sequence replaced by U+FFFD; returns the bytes written, NUL excluded. */
 size_t utf8_repair(const char *s, size_t n, char *out);
+/* True when valid UTF-8 s[0..n) holds an invisible formatting character:
+ * direction overrides, embeddings, isolates and marks, zero-width spaces and
+ * joiners, the word joiner and invisible operators, the byte order mark, and
+ * tag characters. They can make a name read as something else. */
+bool utf8_has_invisible(const char *s, size_t n);
 
 #endif

@@ -34,30 +34,29 @@ void comments_truncate_address(const char *ip, char out[64])
     net_prefix(ip, 24, 48, out);
 }
 
-/* ---- form timing: "MS.MAC", signed when the form is served ---- */
+/* ---- form timing: "MS.MAC", signed for one guide when the form is served ---- */
 
-static void sign_time(int64_t ms, char out[96])
+void comments_sign_time(int64_t ms, int64_t guide_id, char out[COMMENT_TIME_TOKEN])
 {
-    char payload[24];
+    char payload[48], hex[2 * crypto_auth_BYTES + 1];
     unsigned char mac[crypto_auth_BYTES];
-    snprintf(payload, sizeof(payload), "%lld", (long long)ms);
+    /* the guide is signed, not shown: a token serves its own form only */
+    snprintf(payload, sizeof(payload), "%lld.%lld", (long long)ms, (long long)guide_id);
     crypto_auth(mac, (const unsigned char *)payload, strlen(payload), form_key);
-    char hex[2 * crypto_auth_BYTES + 1];
     sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
-    snprintf(out, 96, "%s.%s", payload, hex);
+    snprintf(out, COMMENT_TIME_TOKEN, "%lld.%s", (long long)ms, hex);
 }
 
-/* The time a form was served, or -1 when the token is missing or forged. */
-static int64_t served_at(const char *token)
+int64_t comments_served_at(const char *token, int64_t guide_id)
 {
-    if (token == NULL)
+    if (token == NULL || strlen(token) >= COMMENT_TIME_TOKEN)
         return -1;
     const char *dot = strchr(token, '.');
     int64_t ms;
-    if (dot == NULL || parse_int64(token, (size_t)(dot - token), &ms) != 0)
+    if (dot == NULL || parse_int64(token, (size_t)(dot - token), &ms) != 0 || ms < 0)
         return -1;
-    char expect[96];
-    sign_time(ms, expect);
+    char expect[COMMENT_TIME_TOKEN];
+    comments_sign_time(ms, guide_id, expect);
     if (strlen(expect) != strlen(token) || sodium_memcmp(expect, token, strlen(token)) != 0)
         return -1;
     return ms;
@@ -183,9 +182,9 @@ int comments_for_article(struct req *req, struct res *res, json_t *guide)
 
     /* a form that comes back with errors keeps its first timestamp */
     const char *typed = json_string_value(json_object_get(req->typed, "t"));
-    char t[96];
-    sign_time(clock_now_ms(), t);
-    int64_t at = served_at(typed);
+    char t[COMMENT_TIME_TOKEN];
+    comments_sign_time(clock_now_ms(), gid, t);
+    int64_t at = comments_served_at(typed, gid);
     bool keep = at > 0 && clock_now_ms() - at < COMMENT_FORM_MAX_AGE_MS;
     json_object_set_new(m, "form_time", json_string(keep ? typed : t));
     return 0;
@@ -236,11 +235,13 @@ static int flood_wait(struct req *req, int64_t now)
                : 0;
 }
 
-/* Decides the status of a new comment and why it was held. */
-static const char *judge(struct req *req, int64_t now, const char **reason)
+/* Decides the status of a new comment and why it was held. Only a browser
+ * that had a comment approved before, under the same name and email, is
+ * published at once: knowing someone's email is not enough. */
+static const char *judge(struct req *req, int64_t gid, int64_t now, const char **reason)
 {
     const char *honeypot = req_str(req, "website");
-    int64_t served = served_at(req_str(req, "t"));
+    int64_t served = comments_served_at(req_str(req, "t"), gid);
     if (honeypot != NULL && *honeypot != '\0') {
         *reason = "the hidden field was filled";
         return "spam";
@@ -259,8 +260,12 @@ static const char *judge(struct req *req, int64_t now, const char **reason)
         return "pending";
     }
     int64_t approved = 0;
-    db_int(&approved, "SELECT count(*) FROM comments WHERE email = $1 AND status = 'approved'", "s",
-           req_str(req, "email"));
+    const char *browser = commenter_token(req);
+    if (browser != NULL)
+        db_int(&approved,
+               "SELECT count(*) FROM comments WHERE email = $1 AND name = $2"
+               " AND author_token = $3 AND status = 'approved'",
+               "sss", req_str(req, "email"), req_str(req, "name"), browser);
     if (approved == 0) {
         *reason = "a first comment";
         return "pending";
@@ -328,7 +333,7 @@ static int post_comment(struct req *req, struct res *res)
                                wait, wait == 1 ? "" : "s"));
         return 0;
     }
-    int64_t served = served_at(req_str(req, "t"));
+    int64_t served = comments_served_at(req_str(req, "t"), gid);
     if (served > 0 && now - served >= COMMENT_FORM_MAX_AGE_MS) {
         req_error(req, "comment",
                   "This page was open for a long time. Please send your comment "
@@ -336,7 +341,7 @@ static int post_comment(struct req *req, struct res *res)
         return 0;
     }
     const char *reason;
-    const char *status = judge(req, now, &reason);
+    const char *status = judge(req, gid, now, &reason);
     int64_t id = id_new();
     if (db_exec("INSERT INTO comments (id, guide_id, parent_id, depth, name, email, body, status,"
                 " reason, author_token, created_at)"
@@ -529,7 +534,7 @@ const struct route comments_routes[] = {
      .fields =
          {{.name = "name",
            .label = "Name",
-           .type = FIELD_STRING,
+           .type = FIELD_NAME,
            .required = true,
            .max = COMMENT_NAME_MAX},
           {.name = "email", .label = "Email", .type = FIELD_EMAIL, .required = true, .max = 254},

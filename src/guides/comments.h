@@ -22,6 +22,7 @@ enum {
     COMMENT_FORM_BODY = FORM_BODY_FOR(COMMENT_TEXT_MAX + COMMENT_NAME_MAX + 254),
     COMMENT_SETTINGS_BODY = FORM_BODY_FOR(BLOCKED_WORDS_MAX),
     COMMENT_FORM_MAX_AGE_MS = 24 * 60 * 60 * 1000, /* an older form is sent again */
+    COMMENT_TIME_TOKEN = 96,                       /* bytes of a form's signed time, with its NUL */
 };
 
 extern const struct route comments_routes[];
@@ -33,6 +34,11 @@ int comments_init(void);
  * to res's model: approved comments threaded, plus this browser's own held
  * ones, paginated by the "page" input. */
 int comments_for_article(struct req *req, struct res *res, json_t *guide);
+/* Writes the signed time a comment form of guide_id was served at ms. */
+void comments_sign_time(int64_t ms, int64_t guide_id, char out[COMMENT_TIME_TOKEN]);
+/* The time a form's token says it was served, or -1 when the token is
+ * missing, forged, or signed for another guide. */
+int64_t comments_served_at(const char *token, int64_t guide_id);
 /* "203.0.113.0/24" or "2001:db8:1::/48": the part of an address kept. */
 void comments_truncate_address(const char *ip, char out[64]);
 

@@ -139,7 +139,8 @@ enum MHD_Result conns_accept(void *cls, const struct sockaddr *addr, socklen_t l
 static void started(struct MHD_Connection *conn, void **socket_context)
 {
     struct rec *r = xcalloc(1, sizeof(*r));
-    const union MHD_ConnectionInfo *fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char ip[NET_ADDRESS_MAX];

@@ -41,8 +41,8 @@ void conns_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 /* What the request on conn is doing now, from the access handler. */
 void conns_headers_received(struct MHD_Connection *conn); /* the body comes next */
 void conns_body_received(struct MHD_Connection *conn, size_t bytes);
-void conns_answering(struct MHD_Connection *conn);     /* no deadline while answering */
-void conns_request_done(struct MHD_Connection *conn);  /* waiting for the next request */
+void conns_answering(struct MHD_Connection *conn);    /* no deadline while answering */
+void conns_request_done(struct MHD_Connection *conn); /* waiting for the next request */
 
 /* The per-network key of a normalised address: the address itself for IPv4,
  * its /64 for IPv6. */

@@ -9,12 +9,12 @@
 #include "http/route.h"
 
 enum {
-    HTTP_CONNECTIONS = 8192,       /* at most, when the open-file limit allows */
-    HTTP_PER_NETWORK = 64,         /* connections from one IPv4 address or IPv6 /64 */
+    HTTP_CONNECTIONS = 8192,         /* at most, when the open-file limit allows */
+    HTTP_PER_NETWORK = 64,           /* connections from one IPv4 address or IPv6 /64 */
     HTTP_HEADER_DEADLINE_MS = 10000, /* a request line and headers, from start to end */
-    HTTP_BODY_GRACE_MS = 10000,    /* then a body must keep up HTTP_BODY_MIN_RATE */
-    HTTP_BODY_MIN_RATE = 1024,     /* bytes a second, on average */
-    HTTP_IDLE_TIMEOUT_S = 30,      /* nothing sent or received this long: closed */
+    HTTP_BODY_GRACE_MS = 10000,      /* then a body must keep up HTTP_BODY_MIN_RATE */
+    HTTP_BODY_MIN_RATE = 1024,       /* bytes a second, on average */
+    HTTP_IDLE_TIMEOUT_S = 30,        /* nothing sent or received this long: closed */
 };
 
 struct http_config {

@@ -248,10 +248,17 @@ static json_t *check_text(struct req *req, const struct field *f, const char *s,
         while (n > 0 && isspace((unsigned char)s[n - 1]))
             n--;
     if (has_control(s, n, f->type == FIELD_TEXT)) {
-        if (f->type == FIELD_STRING || f->type == FIELD_EMAIL)
+        if (f->type == FIELD_STRING || f->type == FIELD_EMAIL || f->type == FIELD_NAME)
             set_error(req, f, "%s must be a single line of plain text.", label_of(f));
         else
             set_error(req, f, "%s contains invisible control characters.", label_of(f));
+        return NULL;
+    }
+    if (f->type == FIELD_NAME && utf8_has_invisible(s, n)) {
+        set_error(req, f,
+                  "%s cannot hold invisible formatting characters (such as right-to-left "
+                  "overrides or zero-width spaces).",
+                  label_of(f));
         return NULL;
     }
     size_t chars = utf8_length(s, n);
@@ -297,6 +304,7 @@ static json_t *check_value(struct req *req, const struct field *f, json_t *v)
     int64_t n;
     switch (f->type) {
     case FIELD_STRING:
+    case FIELD_NAME:
     case FIELD_TEXT:
     case FIELD_SECRET:
     case FIELD_EMAIL:

@@ -21,6 +21,7 @@ enum field_type {
     FIELD_CHOICES, /* zero or more of the choices (repeated form fields, JSON array) */
     FIELD_DATE,    /* YYYY-MM-DD, a real calendar day */
     FIELD_ID,      /* an application id, as a decimal string */
+    FIELD_NAME,    /* a person's name: a FIELD_STRING without invisible formatting */
 };
 
 /* One declared input field. For strings min and max count characters (code

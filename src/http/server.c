@@ -31,9 +31,10 @@
 #include "view/view.h"
 
 enum {
-    FD_RESERVE = 256, /* files kept free of connections: databases, logs, sockets */
-    CONNECTION_MEMORY = 64 * 1024,
-    DISCARD_MAX = 16 * 1024 * 1024, /* a body past its cap is dropped up to this, then the connection */
+    FD_RESERVE = 256,               /* files kept free of connections: databases, logs, sockets */
+    CONNECTION_MEMORY = 256 * 1024, /* a request line and headers: 1,000 query fields fit */
+    DISCARD_MAX =
+        16 * 1024 * 1024, /* a body past its cap is dropped up to this, then the connection */
     MAX_GUARDS = 8,
     FORWARDED_LINES_MAX = 8, /* X-Forwarded-For header lines read */
 };
@@ -434,8 +435,7 @@ static void begin(struct ctx *cx, const char *url)
         return;
     }
     req->route = route;
-    if (MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) >
-        INPUT_MAX_PAIRS) {
+    if (MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) > INPUT_MAX_PAIRS) {
         cx->early_status = 400;
         cx->early_detail = "The address carries too many query fields.";
         return;
@@ -667,13 +667,13 @@ static enum MHD_Result defer(struct ctx *cx)
         net_prefix(req->client_ip, 24, 48, network);
         bucket = network;
     }
-    int64_t not_before = req->queue_delay_ms > 0 ? clock_mono_ns() + req->queue_delay_ms * 1000000
-                                                 : 0;
+    int64_t not_before =
+        req->queue_delay_ms > 0 ? clock_mono_ns() + req->queue_delay_ms * 1000000 : 0;
     pthread_mutex_lock(&slow.lock);
     int rc = slow.nthreads == 0 || slow.stopping
                  ? -1
-                 : slowq_push(slow.queue, cx, bucket, req->queue_known ? SLOWQ_PRIORITY : SLOWQ_NORMAL,
-                              not_before);
+                 : slowq_push(slow.queue, cx, bucket,
+                              req->queue_known ? SLOWQ_PRIORITY : SLOWQ_NORMAL, not_before);
     if (rc != 0) {
         pthread_mutex_unlock(&slow.lock);
         res_header(req, &cx->res, "Retry-After", "2");
@@ -848,8 +848,9 @@ int http_listen(const struct http_config *cfg)
     listen_fd = fd;
     pool_size = cfg->threads;
     if (net_parse_proxies(cfg->trusted_proxy, &proxies) != 0) {
-        fprintf(stderr, "hearth: --trusted-proxy needs numeric addresses, separated by commas "
-                        "(at most %d)\n",
+        fprintf(stderr,
+                "hearth: --trusted-proxy needs numeric addresses, separated by commas "
+                "(at most %d)\n",
                 NET_PROXIES_MAX);
         close(fd);
         listen_fd = -1;
@@ -873,7 +874,8 @@ static unsigned connection_room(void)
     }
     if (rl.rlim_cur >= want)
         return HTTP_CONNECTIONS;
-    unsigned room = rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE;
+    unsigned room =
+        rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE;
     log_info("http: the open-file limit (%llu) leaves room for %u connections; raise it to %llu "
              "(LimitNOFILE= or ulimit -n) for %d",
              (unsigned long long)rl.rlim_cur, room, (unsigned long long)want, HTTP_CONNECTIONS);

@@ -100,6 +100,7 @@ function sample(field, person, text) {
   const length = Math.max(field.min, 1);
   switch (field.type) {
     case 'string':
+    case 'name':
     case 'text':
       if (text) return text.slice(0, field.max > 0 ? field.max : text.length).padEnd(field.min, 'x');
       return 'x'.repeat(length);

@@ -14,11 +14,16 @@ import {
 const CODE = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/;
 const DAY_MS = 24 * 3600 * 1000;
 
+// Wrong invite codes are limited per network: tests that send them come
+// from addresses of their own, through the server's trusted proxy.
+let hop = 0;
+const elsewhere = () => ({ 'x-forwarded-for': `198.51.${100 + Math.floor(hop / 250)}.${(hop++ % 250) + 1}` });
+
 let server;
 let solo; // signed up, never paired; only read from
 let couple; // {one, two}, paired; only read from
 before(async () => {
-  server = await startServer();
+  server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
   solo = await signup(server, newPerson('solo'));
   couple = await newCouple(server, 'home');
 });
@@ -67,7 +72,8 @@ test('signing up through the API answers 201 with the user and a token, and sets
   assert.equal(res.headers.get('content-type'), 'application/json');
   const out = await res.json();
   secrets.tokens.add(out.token);
-  assert.deepEqual(Object.keys(out).sort(), ['token', 'user']);
+  secrets.tokens.add(out.device_token);
+  assert.deepEqual(Object.keys(out).sort(), ['device_token', 'token', 'user']);
   assert.deepEqual(Object.keys(out.user).sort(), ['email', 'id', 'name', 'paired', 'time_zone']);
   assert.match(out.user.id, /^[1-9]\d*$/);
   assert.equal(out.user.name, p.name);
@@ -89,6 +95,7 @@ test('signing up through the API answers 201 with the user and a token, and sets
   }
   assert.ok(cookies.hearth_device, 'a device cookie');
   assert.match(cookies.hearth_device.value, new RegExp(`^${out.user.id}\\.[0-9a-f]{24}\\.[0-9a-f]{64}$`));
+  assert.equal(out.device_token, cookies.hearth_device.value, 'API clients keep the same device token');
 
   const me = await apiOk(server, 'GET', '/account', { token: out.token });
   assert.equal(me.account.email, p.email);
@@ -738,8 +745,8 @@ test('a new invite replaces the old one, whose code is then unknown', async () =
   const second = await apiOk(server, 'POST', '/pair/invite', { token: p.token }, 201);
   assert.notEqual(first.code, second.code);
   assert.equal(sql(server, `SELECT count(*) FROM invites WHERE user_id = ${p.id}`), '1');
-  const old = await api(server, 'POST', '/pair/join', { token: q.token, body: { code: first.code } });
-  assert.match((await problem(old, 422)).errors.code, /No invite has this code/);
+  const old = await api(server, 'POST', '/pair/join', { headers: elsewhere(), token: q.token, body: { code: first.code } });
+  assert.match((await problem(old, 422)).errors.code, /This code doesn't work\. Ask your partner for a new one\./);
   const json = await apiOk(server, 'GET', '/pair', { token: p.token });
   assert.equal(json.invite.code, second.code);
 });
@@ -796,8 +803,8 @@ test('a code that was used is refused, so a couple never has a third person', as
   const { one } = await newCouple(server, 'used');
   const code = sql(server, `SELECT code FROM invites WHERE user_id = ${one.id} AND used_at IS NOT NULL`);
   const third = await signup(server, newPerson('third'));
-  const res = await api(server, 'POST', '/pair/join', { token: third.token, body: { code } });
-  assert.match((await problem(res, 422)).errors.code, /already been used/);
+  const res = await api(server, 'POST', '/pair/join', { headers: elsewhere(), token: third.token, body: { code } });
+  assert.match((await problem(res, 422)).errors.code, /This code doesn't work\. Ask your partner for a new one\./);
   assert.equal((await apiOk(server, 'GET', '/account', { token: third.token })).account.paired, false);
   const coupleId = sql(server, `SELECT couple_id FROM users WHERE id = ${one.id}`);
   assert.equal(sql(server, `SELECT count(*) FROM users WHERE couple_id = ${coupleId}`), '2');
@@ -808,25 +815,25 @@ test('an expired code is refused and no longer shown', async () => {
   const q = await signup(server, newPerson('exp'));
   const { code } = await apiOk(server, 'POST', '/pair/invite', { token: p.token }, 201);
   sql(server, `UPDATE invites SET expires_at = 1 WHERE code = '${code}'`);
-  const res = await api(server, 'POST', '/pair/join', { token: q.token, body: { code } });
-  assert.match((await problem(res, 422)).errors.code, /has expired/);
+  const res = await api(server, 'POST', '/pair/join', { headers: elsewhere(), token: q.token, body: { code } });
+  assert.match((await problem(res, 422)).errors.code, /This code doesn't work\. Ask your partner for a new one\./);
   const json = await apiOk(server, 'GET', '/pair', { token: p.token });
   assert.equal(json.invite, undefined);
   const fresh = await apiOk(server, 'POST', '/pair/invite', { token: p.token }, 201);
   assert.notEqual(fresh.code, code, 'a new code can be made');
 });
 
-test('an unknown code is refused, and a malformed one is explained', async () => {
+test('every wrong code, unknown or malformed, gets the same message', async () => {
   const p = await signup(server, newPerson('unk'));
   const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
   let unknown;
   do unknown = Array.from(randomBytes(8), (b) => alphabet[b % alphabet.length]).join('');
   while (sql(server, `SELECT count(*) FROM invites WHERE code = '${unknown}'`) !== '0');
-  const res = await api(server, 'POST', '/pair/join', { token: p.token, body: { code: unknown } });
-  assert.match((await problem(res, 422)).errors.code, /No invite has this code/);
+  const res = await api(server, 'POST', '/pair/join', { headers: elsewhere(), token: p.token, body: { code: unknown } });
+  assert.match((await problem(res, 422)).errors.code, /This code doesn't work\. Ask your partner for a new one\./);
   for (const code of ['ABC', 'ABCDEFGHJ', 'ABCD-EFG0', 'ABCDEFG1', 'ABCDEFGO', 'ABCD_EFG']) {
-    const bad = await api(server, 'POST', '/pair/join', { token: p.token, body: { code } });
-    assert.match((await problem(bad, 422)).errors.code, /8 letters and digits/, code);
+    const bad = await api(server, 'POST', '/pair/join', { headers: elsewhere(), token: p.token, body: { code } });
+    assert.match((await problem(bad, 422)).errors.code, /This code doesn't work\. Ask your partner for a new one\./, code);
   }
   const empty = await api(server, 'POST', '/pair/join', { token: p.token, body: {} });
   assert.match((await problem(empty, 422)).errors.code, /required/);
@@ -834,11 +841,11 @@ test('an unknown code is refused, and a malformed one is explained', async () =>
 
 test('a join form with a wrong code comes back with 422, the error next to the field and the code kept', async () => {
   const { browser } = await signupBrowser(server, newPerson('joinform'));
-  const res = await browser.form('/pair/join', { code: 'zz99-zz99' });
+  const res = await browser.form('/pair/join', { code: 'zz99-zz99' }, { headers: elsewhere() });
   assert.equal(res.status, 422);
   const html = await res.text();
   assert.equal(inputValue(html, 'code'), 'zz99-zz99');
-  assert.match(fieldError(html, 'code'), /No invite has this code/);
+  assert.equal(fieldError(html, 'code'), 'This code doesn&#39;t work. Ask your partner for a new one.');
   assert.match(html, /aria-describedby="code-hint code-error" aria-invalid="true"/);
 });
 
@@ -848,11 +855,11 @@ test('when several people race for one code, exactly one pairs with its author',
   for (let i = 0; i < 4; i++) racers.push(await signup(server, newPerson('racer')));
   const { code } = await apiOk(server, 'POST', '/pair/invite', { token: author.token }, 201);
   const answers = await Promise.all(racers.map((r) =>
-    api(server, 'POST', '/pair/join', { token: r.token, body: { code } })));
+    api(server, 'POST', '/pair/join', { headers: elsewhere(), token: r.token, body: { code } })));
   const statuses = answers.map((r) => r.status).sort();
   assert.deepEqual(statuses, [200, 422, 422, 422]);
   for (const r of answers.filter((x) => x.status === 422)) {
-    assert.match((await r.json()).errors.code, /already been used/);
+    assert.match((await r.json()).errors.code, /This code doesn't work\. Ask your partner for a new one\./);
   }
   const coupleId = sql(server, `SELECT couple_id FROM users WHERE id = ${author.id}`);
   assert.equal(sql(server, `SELECT count(*) FROM users WHERE couple_id = ${coupleId}`), '2');
@@ -892,7 +899,7 @@ test('once the author of a code pairs with someone else, that code stops working
   const c = await signup(server, newPerson('fickle'));
   const { code } = await apiOk(server, 'POST', '/pair/invite', { token: a.token }, 201);
   await pair(server, b, a);
-  const res = await api(server, 'POST', '/pair/join', { token: c.token, body: { code } });
+  const res = await api(server, 'POST', '/pair/join', { headers: elsewhere(), token: c.token, body: { code } });
   await problem(res, 422);
   assert.equal((await apiOk(server, 'GET', '/account', { token: c.token })).account.paired, false);
 });
@@ -1079,8 +1086,10 @@ test('account settings change name, email and time zone', async () => {
   const { person, browser } = await signupBrowser(server, newPerson('settings'));
   const email = `${unique('renamed')}@example.org`;
   secrets.emails.add(email);
-  const res = await browser.form('/account/settings',
-    { name: 'Renamed Person', email: email.toUpperCase(), time_zone: 'Europe/Berlin' });
+  const res = await browser.form('/account/settings', {
+    name: 'Renamed Person', email: email.toUpperCase(), time_zone: 'Europe/Berlin',
+    confirm_password: person.password,
+  });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/account?done=settings');
   const html = await (await browser.get('/account?done=settings')).text();
@@ -1106,19 +1115,44 @@ test('account settings with an unknown time zone or another account\'s email ans
   assert.match(tzHtml, /id="time_zone" name="time_zone" aria-invalid="true" aria-describedby="time_zone-error"/);
   assert.equal(inputValue(tzHtml, 'name'), 'Kept Name');
 
-  const taken = await browser.form('/account/settings', { name: 'Kept Again', email: solo.email, time_zone: 'UTC' });
+  const taken = await browser.form('/account/settings',
+    { name: 'Kept Again', email: solo.email, time_zone: 'UTC', confirm_password: person.password });
   assert.equal(taken.status, 422);
   const takenHtml = await taken.text();
   assert.match(fieldError(takenHtml, 'email'), /Another account already uses this email/);
   assert.equal(inputValue(takenHtml, 'email'), solo.email);
   assert.equal(inputValue(takenHtml, 'name'), 'Kept Again');
 
-  const viaApi = await api(server, 'POST', '/account/settings',
-    { token: person.token, body: { name: 'X', email: solo.email, time_zone: 'UTC' } });
+  const viaApi = await api(server, 'POST', '/account/settings', {
+    token: person.token,
+    body: { name: 'X', email: solo.email, time_zone: 'UTC', confirm_password: person.password },
+  });
   assert.match((await problem(viaApi, 422)).errors.email, /Another account/);
   const me = await apiOk(server, 'GET', '/account', { token: person.token });
   assert.equal(me.account.name, person.name, 'nothing changed');
   assert.equal(me.account.email, person.email);
+});
+
+test('changing the login email needs the current password; other settings do not', async () => {
+  const { person, browser } = await signupBrowser(server, newPerson('emailpw'));
+  const email = `${unique('moved')}@example.org`;
+  secrets.emails.add(email);
+  const none = await browser.form('/account/settings', { name: 'Still Me', email, time_zone: 'UTC' });
+  assert.equal(none.status, 422);
+  const noneHtml = await none.text();
+  assert.match(fieldError(noneHtml, 'confirm_password'), /Enter your password to change your email/);
+  assert.equal(inputValue(noneHtml, 'email'), email, 'what was typed is kept');
+  const wrong = await api(server, 'POST', '/account/settings', {
+    token: person.token, body: { name: 'Still Me', email, time_zone: 'UTC', confirm_password: 'not the password at all' },
+  });
+  assert.match((await problem(wrong, 422)).errors.confirm_password, /not your current password/);
+  let me = await apiOk(server, 'GET', '/account', { token: person.token });
+  assert.equal(me.account.email, person.email, 'the email did not change');
+  // a new name alone needs no password
+  await apiOk(server, 'POST', '/account/settings',
+    { token: person.token, body: { name: 'Renamed Only', email: person.email, time_zone: 'UTC' } });
+  me = await apiOk(server, 'GET', '/account', { token: person.token });
+  assert.equal(me.account.name, 'Renamed Only');
 });
 
 test('deleting an account needs the password', async () => {

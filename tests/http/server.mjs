@@ -20,12 +20,12 @@ export function run(args, options = {}) {
 // Starts a server. Options: args (more flags), env, db (a database file to
 // use and keep; by default a fresh one that stop() removes), port (listen on
 // it and use http://127.0.0.1:PORT as the URL, for servers whose --base-url
-// is another address).
-export async function startServer({ args = [], env = {}, db: keep, port } = {}) {
+// is another address), binary (another build, such as the release one).
+export async function startServer({ args = [], env = {}, db: keep, port, binary = bin } = {}) {
   const dir = keep ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
   const db = keep || join(dir, 'hearth.db');
   const listen = `127.0.0.1:${port ?? 0}`;
-  const proc = spawn(bin, ['serve', '--listen', listen, '--db', db, ...args], {
+  const proc = spawn(binary, ['serve', '--listen', listen, '--db', db, ...args], {
     cwd: root,
     // suites sign up many people from one address; the sign-up limit has a
     // test of its own that sets it low

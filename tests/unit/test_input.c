@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ static const struct route form_route = {
             {.name = "moods", .label = "Moods", .type = FIELD_CHOICES, .choices = moods},
             {.name = "day", .label = "Day", .type = FIELD_DATE},
             {.name = "parent", .label = "Reply to", .type = FIELD_ID},
+            {.name = "who", .label = "Your name", .type = FIELD_NAME, .max = 40},
         },
 };
 
@@ -165,6 +167,44 @@ static void control_characters_are_refused(void **state)
     assert_non_null(strstr(error(r, "note"), "control characters"));
 }
 
+static void names_refuse_direction_overrides_and_zero_width_characters(void **state)
+{
+    /* U+202E right-to-left override, U+200B zero-width space, U+2066 isolate,
+     * U+FEFF byte order mark, U+E0041 a tag character */
+    const char *bad[] = {"who=Ana%E2%80%AEnimda", "who=An%E2%80%8Ba", "who=%E2%81%A6Ana",
+                         "who=Ana%EF%BB%BF", "who=Ana%F3%A0%81%81"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct fixture *f = *state;
+        json_object_clear(f->req.errors);
+        json_object_clear(f->req.input);
+        struct req *r = form(state, bad[i]);
+        assert_non_null(error(r, "who"));
+        assert_non_null(strstr(error(r, "who"), "invisible formatting"));
+        assert_null(in(r, "who"));
+    }
+    /* right-to-left scripts and accents are names like any other */
+    struct fixture *f = *state;
+    json_object_clear(f->req.errors);
+    struct req *r = form(state, "who=%D7%A0%D7%95%D7%A2%D7%94+Zo%C3%AB");
+    assert_null(error(r, "who"));
+    assert_string_equal(in(r, "who"), "נועה Zoë");
+}
+
+static void too_many_form_fields_are_refused(void **state)
+{
+    (void)state;
+    char body[INPUT_MAX_PAIRS * 4 + 16];
+    size_t n = 0;
+    for (int i = 0; i <= INPUT_MAX_PAIRS; i++)
+        n += (size_t)snprintf(body + n, sizeof(body) - n, "x=1&");
+    json_t *raw = json_object();
+    assert_int_equal(input_parse_form(&form_route, raw, body, n), -1);
+    json_decref(raw);
+    raw = json_object();
+    assert_int_equal(input_parse_form(&form_route, raw, body, n - 4), 0);
+    json_decref(raw);
+}
+
 static void unchecked_boxes_are_false_and_empty_optionals_absent(void **state)
 {
     struct req *r = form(state, "name=a&email=a%40b.co&count=&mood=&day=");
@@ -240,6 +280,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(malformed_json_and_non_objects_are_rejected, setup,
                                         teardown),
         cmocka_unit_test(dates_are_real_calendar_days),
+        cmocka_unit_test_setup_teardown(names_refuse_direction_overrides_and_zero_width_characters,
+                                        setup, teardown),
+        cmocka_unit_test(too_many_form_fields_are_refused),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }
