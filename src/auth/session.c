@@ -44,7 +44,7 @@ void session_hash_token(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-static bool token_shape(const char *t)
+bool session_token_shape(const char *t)
 {
     if (t == NULL || strlen(t) != TOKEN_TEXT - 1)
         return false;
@@ -66,24 +66,45 @@ static void set_cookie(struct req *req, struct res *res, const char *name, const
 
 /* ---- device cookies: "USERID.NONCE.MAC" ---- */
 
-static void device_mac(const char *payload, char out[65])
-{
-    unsigned char mac[crypto_auth_BYTES];
-    crypto_auth(mac, (const unsigned char *)payload, strlen(payload), device_key);
-    sodium_bin2hex(out, 65, mac, sizeof(mac));
-}
-
 static const char *device_issue(struct req *req, struct res *res, int64_t user_id)
 {
-    unsigned char nonce[12];
-    char nonce_hex[25], payload[64], mac[65], value[160];
+    unsigned char nonce[(SESSION_NONCE_TEXT - 1) / 2], raw[crypto_auth_BYTES];
+    char nonce_hex[SESSION_NONCE_TEXT], payload[64], mac[65], value[160];
     randombytes_buf(nonce, sizeof(nonce));
     sodium_bin2hex(nonce_hex, sizeof(nonce_hex), nonce, sizeof(nonce));
     snprintf(payload, sizeof(payload), "%lld.%s", (long long)user_id, nonce_hex);
-    device_mac(payload, mac);
+    crypto_auth(raw, (const unsigned char *)payload, strlen(payload), device_key);
+    sodium_bin2hex(mac, sizeof(mac), raw, sizeof(raw));
     snprintf(value, sizeof(value), "%s.%s", payload, mac);
     set_cookie(req, res, cookie_device, value, DEVICE_MAX_AGE_S);
     return arena_strdup(req->arena, value);
+}
+
+bool session_parse_device(const char *value, const unsigned char key[32], int64_t *user_id,
+                          char nonce[SESSION_NONCE_TEXT])
+{
+    if (value == NULL || strlen(value) > 150)
+        return false;
+    const char *last = strrchr(value, '.');
+    if (last == NULL || strlen(last + 1) != 64)
+        return false;
+    char payload[128], mac[65];
+    size_t plen = (size_t)(last - value);
+    if (plen >= sizeof(payload))
+        return false;
+    memcpy(payload, value, plen);
+    payload[plen] = '\0';
+    unsigned char raw[crypto_auth_BYTES];
+    crypto_auth(raw, (const unsigned char *)payload, plen, key);
+    sodium_bin2hex(mac, sizeof(mac), raw, sizeof(raw));
+    if (sodium_memcmp(mac, last + 1, 64) != 0)
+        return false;
+    const char *dot = strchr(payload, '.');
+    if (dot == NULL || strlen(dot + 1) != SESSION_NONCE_TEXT - 1 ||
+        parse_int64(payload, (size_t)(dot - payload), user_id) != 0)
+        return false;
+    memcpy(nonce, dot + 1, SESSION_NONCE_TEXT);
+    return true;
 }
 
 bool session_device(struct req *req, int64_t user_id, const char **device)
@@ -91,25 +112,11 @@ bool session_device(struct req *req, int64_t user_id, const char **device)
     const char *v = req_cookie(req, cookie_device);
     if (v == NULL && req->api)
         v = req_str(req, "device_token");
-    if (v == NULL || strlen(v) > 150)
-        return false;
-    const char *last = strrchr(v, '.');
-    if (last == NULL)
-        return false;
-    char payload[128], mac[65];
-    size_t plen = (size_t)(last - v);
-    if (plen >= sizeof(payload))
-        return false;
-    memcpy(payload, v, plen);
-    payload[plen] = '\0';
-    device_mac(payload, mac);
-    if (strlen(last + 1) != 64 || sodium_memcmp(mac, last + 1, 64) != 0)
-        return false;
     int64_t uid;
-    const char *dot = strchr(payload, '.');
-    if (dot == NULL || parse_int64(payload, (size_t)(dot - payload), &uid) != 0 || uid != user_id)
+    char nonce[SESSION_NONCE_TEXT];
+    if (!session_parse_device(v, device_key, &uid, nonce) || uid != user_id)
         return false;
-    *device = arena_strdup(req->arena, dot + 1);
+    *device = arena_strdup(req->arena, nonce);
     return true;
 }
 
@@ -217,12 +224,11 @@ int session_reload_user(struct req *req)
 
 /* ---- guards ---- */
 
-static const char *bearer_token(struct req *req)
+const char *session_bearer(const char *authorization)
 {
-    const char *auth = req_header(req, "Authorization");
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
+    if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0)
         return NULL;
-    return auth + 7;
+    return authorization + 7;
 }
 
 /* Finds the session for token; fills req on success. */
@@ -262,11 +268,11 @@ static int session_guard(struct req *req, struct res *res)
 {
     /* A bearer token counts (and skips the form token) only when it is valid;
      * an invalid one leaves the request anonymous, with every check. */
-    const char *token = bearer_token(req);
+    const char *token = session_bearer(req_header(req, "Authorization"));
     bool from_header = token != NULL;
     if (!from_header)
         token = req_cookie(req, cookie_session);
-    if (token_shape(token) && load_session(req, token) == 0) {
+    if (session_token_shape(token) && load_session(req, token) == 0) {
         req->bearer = from_header;
     } else if (token != NULL) {
         req->session_id = req->user_id = req->couple_id = 0;
@@ -275,7 +281,7 @@ static int session_guard(struct req *req, struct res *res)
     }
     if (req->session_id == 0 && !req->bearer) {
         const char *csrf = req_cookie(req, cookie_csrf);
-        if (token_shape(csrf)) {
+        if (session_token_shape(csrf)) {
             req->csrf_token = arena_strdup(req->arena, csrf);
         } else {
             char fresh[TOKEN_TEXT];

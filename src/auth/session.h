@@ -40,6 +40,16 @@ int session_end(struct req *req, struct res *res);
 /* Ends every session of user_id except keep_id (0 ends all). Returns the
  * count ended, or a negative DB_ code. */
 int session_end_others(int64_t user_id, int64_t keep_id);
+enum { SESSION_NONCE_TEXT = 25 }; /* a device cookie's nonce: 24 hex digits */
+
+/* Checks a device cookie's value ("USERID.NONCE.MAC", the MAC made with
+ * key): on success sets *user_id and nonce. */
+bool session_parse_device(const char *value, const unsigned char key[32], int64_t *user_id,
+                          char nonce[SESSION_NONCE_TEXT]);
+/* True when t has the shape of a session token (43 base64url characters). */
+bool session_token_shape(const char *t);
+/* The token of an "Authorization: Bearer TOKEN" header value, or NULL. */
+const char *session_bearer(const char *authorization);
 /* True when the request carries a device cookie (or, from an API client,
  * a "device_token" field) that a login to user_id issued; *device gets its
  * id (arena-owned). */

@@ -192,17 +192,14 @@ int comments_for_article(struct req *req, struct res *res, json_t *guide)
 
 /* ---- posting ---- */
 
-static bool has_blocked_word(const char *text)
+bool comments_blocked(const char *list, const char *text)
 {
-    json_t *row;
-    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", "") !=
-        DB_OK)
+    if (list == NULL || text == NULL)
         return false;
-    char *list = xstrdup(json_string_value(json_object_get(row, "value")));
-    json_decref(row);
+    char *copy = xstrdup(list);
     bool hit = false;
     char *save = NULL;
-    for (char *w = strtok_r(list, "\n", &save); w && !hit; w = strtok_r(NULL, "\n", &save)) {
+    for (char *w = strtok_r(copy, "\n", &save); w && !hit; w = strtok_r(NULL, "\n", &save)) {
         while (isspace((unsigned char)*w))
             w++;
         size_t n = strlen(w);
@@ -210,7 +207,21 @@ static bool has_blocked_word(const char *text)
             w[--n] = '\0';
         hit = n > 0 && strcasestr(text, w) != NULL;
     }
-    free(list);
+    free(copy);
+    return hit;
+}
+
+/* True when the comment or its name holds a word of the operator's list. */
+static bool has_blocked_word(struct req *req)
+{
+    json_t *row;
+    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", "") !=
+        DB_OK)
+        return false;
+    const char *list = json_string_value(json_object_get(row, "value"));
+    bool hit = comments_blocked(list, req_str(req, "comment")) ||
+               comments_blocked(list, req_str(req, "name"));
+    json_decref(row);
     return hit;
 }
 
@@ -251,7 +262,7 @@ static const char *judge(struct req *req, int64_t gid, int64_t now, const char *
         return "spam";
     }
     const char *text = req_str(req, "comment");
-    if (has_blocked_word(text) || has_blocked_word(req_str(req, "name"))) {
+    if (has_blocked_word(req)) {
         *reason = "a blocked word";
         return "pending";
     }

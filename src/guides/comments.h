@@ -5,7 +5,9 @@
 #ifndef HEARTH_COMMENTS_H
 #define HEARTH_COMMENTS_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/route.h"
 
@@ -39,6 +41,9 @@ void comments_sign_time(int64_t ms, int64_t guide_id, char out[COMMENT_TIME_TOKE
 /* The time a form's token says it was served, or -1 when the token is
  * missing, forged, or signed for another guide. */
 int64_t comments_served_at(const char *token, int64_t guide_id);
+/* True when text contains, in any case, a line of list (the blocked words,
+ * one per line; blank lines and surrounding spaces ignored). */
+bool comments_blocked(const char *list, const char *text);
 /* "203.0.113.0/24" or "2001:db8:1::/48": the part of an address kept. */
 void comments_truncate_address(const char *ip, char out[64]);
 

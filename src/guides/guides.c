@@ -102,13 +102,7 @@ static void decorate(json_t *g)
 
 /* ---- seeding from content/guides ---- */
 
-struct front {
-    char *title, *slug, *summary, *practice, *date;
-    const char *body;
-};
-
-/* Parses "---\nkey: value\n...\n---\n" at the top of src (modified in place). */
-static int front_matter(char *src, struct front *f)
+int guides_front_matter(char *src, struct guide_front *f)
 {
     memset(f, 0, sizeof(*f));
     if (strncmp(src, "---\n", 4) != 0)
@@ -156,10 +150,10 @@ static int seed_one(const char *name, const char *data, size_t size, void *ctx)
     char *src = xmalloc(size + 1);
     memcpy(src, data, size);
     src[size] = '\0';
-    struct front f;
+    struct guide_front f;
     char *html = NULL;
     int rc = -1;
-    if (front_matter(src, &f) != 0) {
+    if (guides_front_matter(src, &f) != 0) {
         log_error("guides: %s: front matter needs title, slug, summary, practice and date", name);
         goto out;
     }

@@ -19,6 +19,16 @@ enum {
 extern const struct route guides_routes[];
 extern const size_t guides_nroutes;
 
+/* The front matter of a guide's Markdown file: "---\nkey: value\n...---\n". */
+struct guide_front {
+    char *title, *slug, *summary, *practice, *date;
+    const char *body; /* what follows the front matter */
+};
+/* Parses the front matter at the top of src, cutting src in place (the
+ * fields point into it). Returns 0, or -1 when it is malformed or lacks
+ * title, slug, summary, practice or a YYYY-MM-DD date. */
+int guides_front_matter(char *src, struct guide_front *f);
+
 /* Seeds articles from the .md files in content/guides whose slug is not yet in the
  * database (edits are never overwritten). Returns 0 or -1. */
 int guides_init(const char *base_url);

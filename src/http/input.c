@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/id.h"
@@ -161,6 +162,28 @@ int input_parse_json(const struct route *r, json_t *raw, const char *data, size_
     }
     json_decref(doc);
     return 0;
+}
+
+enum input_body input_body_kind(const char *type)
+{
+    if (type == NULL)
+        return INPUT_BODY_OTHER;
+    size_t n = strcspn(type, ";");
+    while (n > 0 && (type[n - 1] == ' ' || type[n - 1] == '\t'))
+        n--;
+    if (n == 33 && strncasecmp(type, "application/x-www-form-urlencoded", n) == 0)
+        return INPUT_BODY_FORM;
+    if (n == 16 && strncasecmp(type, "application/json", n) == 0)
+        return INPUT_BODY_JSON;
+    return INPUT_BODY_OTHER;
+}
+
+int input_content_length(const char *text, int64_t *out)
+{
+    size_t n = text != NULL ? strlen(text) : 0;
+    if (n == 0 || n > 18 || strspn(text, "0123456789") != n)
+        return -1;
+    return parse_int64(text, n, out);
 }
 
 /* The value of n decimal digits (already checked to be digits). */

@@ -4,6 +4,7 @@
 #define HEARTH_INPUT_H
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/route.h"
 
@@ -27,6 +28,13 @@ int input_parse_json(const struct route *r, json_t *raw, const char *data, size_
  * values, req->typed with what was typed (secrets left out) and
  * req->errors with one message per bad field. Takes ownership of raw. */
 void input_validate(const struct route *r, struct req *req, json_t *raw);
+/* What a Content-Type header says a body is: a urlencoded form, JSON, or
+ * (INPUT_BODY_OTHER) anything else, parameters such as charset aside. */
+enum input_body { INPUT_BODY_OTHER = -1, INPUT_BODY_FORM = 1, INPUT_BODY_JSON = 2 };
+enum input_body input_body_kind(const char *content_type);
+/* Parses a Content-Length header: digits only, at most 18. Returns 0, or -1
+ * when it is missing or anything else. */
+int input_content_length(const char *text, int64_t *out);
 /* True when s is a well-formed YYYY-MM-DD calendar day. */
 int input_is_date(const char *s, size_t len);
 

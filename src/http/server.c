@@ -52,7 +52,7 @@ struct ctx {
     int early_status; /* an answer decided before the body was read */
     const char *early_detail;
     const char *allow;
-    enum { BODY_NONE, BODY_FORM, BODY_JSON } body_kind;
+    enum input_body body_kind;
     int status; /* what was sent, for the log */
     int64_t start_ns;
     bool deferred;                 /* answered by a worker while suspended */
@@ -362,20 +362,6 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-static int content_kind(const char *type)
-{
-    if (type == NULL)
-        return -1;
-    size_t n = strcspn(type, ";");
-    while (n > 0 && type[n - 1] == ' ')
-        n--;
-    if (n == 33 && strncasecmp(type, "application/x-www-form-urlencoded", n) == 0)
-        return BODY_FORM;
-    if (n == 16 && strncasecmp(type, "application/json", n) == 0)
-        return BODY_JSON;
-    return -1;
-}
-
 /* Runs the guards of stage; returns 0 to go on, else the status a guard
  * answered with (res->location set for a redirect). */
 static int run_guards(struct ctx *cx, enum http_guard_stage stage)
@@ -441,32 +427,32 @@ static void begin(struct ctx *cx, const char *url)
         return;
     }
 
-    const char *length = req_header(req, "Content-Length");
+    int64_t declared = 0;
+    input_content_length(req_header(req, "Content-Length"), &declared);
     const char *chunked = req_header(req, "Transfer-Encoding");
-    long long declared = length ? atoll(length) : 0;
     bool has_body = declared > 0 || chunked != NULL;
     bool writes = strcmp(route->method, "GET") != 0;
     const char *type = req_header(req, "Content-Type");
-    int kind = content_kind(type);
-    cx->body_kind = kind < 0 ? BODY_NONE : kind;
+    enum input_body kind = input_body_kind(type);
+    cx->body_kind = kind;
     buf_init(&cx->body, route->body_max);
     /* who is asking comes first: a stranger learns nothing about the body */
     int status = run_guards(cx, HTTP_GUARD_HEADERS);
     if (status != 0) {
         cx->early_status = status;
         cx->early_detail = cx->res.detail;
-    } else if (writes && req->api && kind != BODY_JSON) {
+    } else if (writes && req->api && kind != INPUT_BODY_JSON) {
         cx->early_status = 415;
         cx->early_detail = "API writes must be sent as application/json.";
     } else if (has_body && (!writes || route->body_max == 0)) {
         cx->early_status = 413;
         cx->early_detail = "This address takes no request body.";
-    } else if (has_body && kind < 0) {
+    } else if (has_body && kind == INPUT_BODY_OTHER) {
         cx->early_status = 415;
         if (type != NULL && strncasecmp(type, "multipart/", 10) == 0)
             cx->early_detail = "Multipart bodies are not accepted here; send a urlencoded "
                                "form or JSON.";
-    } else if (declared > (long long)route->body_max) {
+    } else if (declared > (int64_t)route->body_max) {
         cx->early_status = 413;
     }
 }
@@ -515,13 +501,13 @@ static enum MHD_Result finish(struct ctx *cx)
     if (strcmp(req->route->method, "GET") == 0) {
         struct query q = {req->route, raw};
         MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
-    } else if (cx->body_kind == BODY_FORM) {
+    } else if (cx->body_kind == INPUT_BODY_FORM) {
         if (input_parse_form(req->route, raw, cx->body.data ? cx->body.data : "", cx->body.len) !=
             0) {
             json_decref(raw);
             return send_error(cx, 400, "The form carries too many fields.");
         }
-    } else if (cx->body_kind == BODY_JSON && cx->body.len > 0) {
+    } else if (cx->body_kind == INPUT_BODY_JSON && cx->body.len > 0) {
         char err[256];
         if (input_parse_json(req->route, raw, cx->body.data, cx->body.len, err, sizeof(err)) != 0) {
             json_decref(raw);

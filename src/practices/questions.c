@@ -31,6 +31,14 @@ int questions_depth(const char *name)
     return -1;
 }
 
+static char *copy_text(const char *data, size_t size)
+{
+    char *copy = xmalloc(size + 1);
+    memcpy(copy, data, size);
+    copy[size] = '\0';
+    return copy;
+}
+
 static char *load(const char *name)
 {
     const char *data;
@@ -38,9 +46,7 @@ static char *load(const char *name)
     int owned;
     if (assets_get(name, &data, &size, &owned) != 0)
         return NULL;
-    char *copy = xmalloc(size + 1);
-    memcpy(copy, data, size);
-    copy[size] = '\0';
+    char *copy = copy_text(data, size);
     if (owned)
         free((void *)data);
     return copy;
@@ -94,12 +100,12 @@ static int fail(const char *file, int line, const char *what)
     return -1;
 }
 
+static const char DAILY_FILE[] = "content/questions/daily.tsv";
+static const char DIVE_FILE[] = "content/questions/deep-dive.tsv";
+
 static int parse_daily(void)
 {
-    static const char file[] = "content/questions/daily.tsv";
-    daily_src = load(file);
-    if (daily_src == NULL)
-        return fail(file, 0, "missing");
+    static const char *const file = DAILY_FILE;
     char *save = NULL;
     int lineno = 0;
     for (char *line = strtok_r(daily_src, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -134,10 +140,7 @@ static int parse_daily(void)
 
 static int parse_dive(void)
 {
-    static const char file[] = "content/questions/deep-dive.tsv";
-    dive_src = load(file);
-    if (dive_src == NULL)
-        return fail(file, 0, "missing");
+    static const char *const file = DIVE_FILE;
     char *save = NULL;
     int lineno = 0, n = 0;
     for (char *line = strtok_r(dive_src, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -154,9 +157,40 @@ static int parse_dive(void)
     return n == DIVE_QUESTIONS ? 0 : fail(file, lineno, "expected 36 questions");
 }
 
+int questions_load(const char *daily_text, size_t daily_len, const char *dive_text, size_t dive_len)
+{
+    questions_shutdown();
+    daily_src = copy_text(daily_text, daily_len);
+    dive_src = copy_text(dive_text, dive_len);
+    return parse_daily() == 0 && parse_dive() == 0 ? 0 : -1;
+}
+
 int questions_init(void)
 {
-    return parse_daily() == 0 && parse_dive() == 0 ? 0 : -1;
+    char *d = load(DAILY_FILE), *v = load(DIVE_FILE);
+    int rc = d == NULL || v == NULL ? fail(d ? DIVE_FILE : DAILY_FILE, 0, "missing")
+                                    : questions_load(d, strlen(d), v, strlen(v));
+    free(d);
+    free(v);
+    return rc;
+}
+
+void questions_parse_categories(const char *stored, json_t *out)
+{
+    char list[QUESTION_CATEGORIES_MAX * 64];
+    snprintf(list, sizeof(list), "%s", stored != NULL ? stored : "");
+    char *save = NULL;
+    for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+        bool known = false, seen = false;
+        for (size_t i = 0; i < ncategories; i++)
+            known |= strcmp(question_categories[i], c) == 0;
+        size_t k;
+        json_t *v;
+        json_array_foreach (out, k, v)
+            seen |= strcmp(json_string_value(v), c) == 0;
+        if (known && !seen)
+            json_array_append_new(out, json_string(c));
+    }
 }
 
 void questions_shutdown(void)
@@ -166,6 +200,7 @@ void questions_shutdown(void)
     daily_src = dive_src = NULL;
     ndaily = ncategories = 0;
     memset(question_categories, 0, sizeof(question_categories));
+    memset(dive, 0, sizeof(dive));
 }
 
 const struct question *questions_daily(size_t *count)

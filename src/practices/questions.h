@@ -3,6 +3,7 @@
  * reordering the file keeps every couple's history valid. */
 #ifndef HEARTH_QUESTIONS_H
 #define HEARTH_QUESTIONS_H
+#include <jansson.h>
 #include <stddef.h>
 
 enum {
@@ -22,6 +23,13 @@ struct question {
 
 /* Loads both files; on malformed content prints what and where, returns -1. */
 int questions_init(void);
+/* Loads the bank from the text of the two files instead (tests, fuzzing).
+ * Returns 0, or -1 as questions_init does. */
+int questions_load(const char *daily_text, size_t daily_len, const char *dive_text,
+                   size_t dive_len);
+/* Appends to out (a JSON array) each category of stored (a comma-separated
+ * list, as Share keeps a couple's choice) that the bank knows, once. */
+void questions_parse_categories(const char *stored, json_t *out);
 void questions_shutdown(void);
 /* The daily bank, in file order. */
 const struct question *questions_daily(size_t *count);

@@ -81,11 +81,8 @@ static int load_settings(struct req *req, struct settings *s)
     }
     if (rc == DB_OK) {
         s->depth = questions_depth(json_string_value(json_object_get(row, "depth")));
-        char list[1024];
-        snprintf(list, sizeof(list), "%s", json_string_value(json_object_get(row, "categories")));
-        char *save = NULL;
-        for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save))
-            json_array_append_new(s->categories, json_string(c));
+        questions_parse_categories(json_string_value(json_object_get(row, "categories")),
+                                   s->categories);
         json_decref(row);
     }
     if (s->depth < 0)
