@@ -51,6 +51,10 @@ int http_start(void);
 void http_stop(int grace_ms);
 /* The port the server listens on (useful when 0 was asked for). */
 uint16_t http_port(void);
+/* Serves an already connected socket (one end of a socketpair, in the
+ * request fuzzer) as if a client at 127.0.0.1 had connected; the server
+ * owns and closes fd. Returns 0, or -1 when the server is not running. */
+int http_serve_fd(int fd);
 
 /* Handler helpers. */
 /* A string input field, or NULL when absent. */

@@ -873,6 +873,19 @@ uint16_t http_port(void)
     return bound_port;
 }
 
+int http_serve_fd(int fd)
+{
+    struct sockaddr_in peer;
+    memset(&peer, 0, sizeof(peer));
+    peer.sin_family = AF_INET;
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (daemon_handle == NULL ||
+        MHD_add_connection(daemon_handle, fd, (const struct sockaddr *)&peer, sizeof(peer)) !=
+            MHD_YES)
+        return -1;
+    return 0;
+}
+
 int http_start(void)
 {
     /* per-network limits and deadlines are ours (conns.c): libmicrohttpd
