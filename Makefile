@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd libsodium jansson sqlite3 libical libqrencode md4c-html
+PKGS    := libmicrohttpd libsodium jansson sqlite3 libpq libical libqrencode md4c-html
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wpointer-arith -Wcast-align -Wundef -Wno-unused-parameter
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) \
@@ -13,8 +13,9 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 OPT_FLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 # the test build alone can move its clock (HEARTH_CLOCK_FILE, src/core/clock.h)
+# and make a database call fail on purpose (X-Hearth-Fail-Db, src/store/db.h)
 SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
-              -DHEARTH_TEST_CLOCK
+              -DHEARTH_TEST_CLOCK -DHEARTH_TEST_FAULTS
 
 SRC      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 ASSETS   := $(shell find templates static content migrations -type f 2>/dev/null | LC_ALL=C sort)

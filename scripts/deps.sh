@@ -24,6 +24,7 @@ declare -A header_pkgs=(
   [sodium.h]=libsodium-dev
   [jansson.h]=libjansson-dev
   [sqlite3.h]=libsqlite3-dev
+  [libpq-fe.h]=libpq-dev
   [libical/ical.h]=libical-dev
   [qrencode.h]=libqrencode-dev
   [md4c.h]=libmd4c-dev
@@ -34,7 +35,7 @@ declare -A header_pkgs=(
 # pkg-config module -> Debian package (the Makefile links with these)
 pcs=(
   "libmicrohttpd:libmicrohttpd-dev" "libsodium:libsodium-dev" "jansson:libjansson-dev"
-  "sqlite3:libsqlite3-dev" "libical:libical-dev" "libqrencode:libqrencode-dev"
+  "sqlite3:libsqlite3-dev" "libpq:libpq-dev" "libical:libical-dev" "libqrencode:libqrencode-dev"
   "md4c-html:libmd4c-html0-dev"
 )
 # file -> Debian package, for what is neither a header nor a command
@@ -76,7 +77,7 @@ for h in $headers; do
   if [ -z "${header_pkgs[$h]+set}" ]; then unknown+=("$h"); continue; fi
   [ "$h" = cmocka.h ] && [ "$mode" != test ] && continue
   found=0
-  for d in /usr/include /usr/include/x86_64-linux-gnu /usr/include/aarch64-linux-gnu; do
+  for d in /usr/include /usr/include/postgresql /usr/include/x86_64-linux-gnu /usr/include/aarch64-linux-gnu; do
     [ -f "$d/$h" ] && found=1 && break
   done
   [ $found = 1 ] || add ${header_pkgs[$h]}

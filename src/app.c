@@ -19,6 +19,8 @@
 #include "pages/pages.h"
 #include "practices/share.h"
 
+const char *const app_modules[] = {"core", "auth", "guides", "share", NULL};
+
 void app_register_routes(void)
 {
     router_add(pages_routes, pages_nroutes);

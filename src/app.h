@@ -11,6 +11,10 @@ struct app_config {
     int signups_per_hour; /* from one network */
 };
 
+/* The modules that keep tables, in the order their migrations apply
+ * (migrations/MODULE/), NULL-terminated. */
+extern const char *const app_modules[];
+
 /* Registers every module's route table with the router. */
 void app_register_routes(void);
 /* Prints every route as JSON (hearth routes), for tests that walk them all. */

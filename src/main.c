@@ -1,12 +1,10 @@
 /* main.c: the hearth command: serve, migrate, --version, --help. */
 #include <ctype.h>
-#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -35,6 +33,9 @@ static const char usage[] =
     "Commands:\n"
     "  serve          run the web server (applies pending migrations first)\n"
     "  migrate        apply pending database migrations and exit\n"
+    "  migrate --status   list every migration, applied or pending\n"
+    "  sql STATEMENT  run one SQL statement and print its rows (a|b|c)\n"
+    "  copy --from DB --to DB   copy every row into a new, empty database\n"
     "  routes         print every route as JSON\n"
     "  admin grant EMAIL    make the account with EMAIL an operator\n"
     "  admin revoke EMAIL   make it an ordinary account again\n"
@@ -43,7 +44,8 @@ static const char usage[] =
     "\n"
     "Options (each also read from the environment variable shown):\n"
     "  --listen ADDR:PORT  where to listen          HEARTH_LISTEN   (127.0.0.1:8080)\n"
-    "  --db PATH           SQLite database file     HEARTH_DB       (var/hearth.db)\n"
+    "  --db DATABASE       a SQLite file (PATH or sqlite:PATH) or a PostgreSQL URL\n"
+    "                      (postgres://user@host/db)   HEARTH_DB   (var/hearth.db)\n"
     "  --base-url URL      public URL of the site   HEARTH_BASE_URL (http://LISTEN)\n"
     "  --assets DIR        serve templates, static files and content from DIR\n"
     "                      instead of the copies built into the binary\n"
@@ -68,6 +70,8 @@ struct options {
     const char *trusted_proxy;
     int64_t idle_ms, absolute_ms;
     int signup_limit;
+    bool status;
+    const char *from, *to;
 };
 
 /* Parses "30d", "12h", "45m" or "10s" into milliseconds; -1 when malformed. */
@@ -122,6 +126,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"session-max", required_argument, NULL, 'x'},
         {"trusted-proxy", required_argument, NULL, 't'},
         {"signup-limit", required_argument, NULL, 's'},
+        {"status", no_argument, NULL, 'S'},
+        {"from", required_argument, NULL, 'F'},
+        {"to", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     const char *idle = env_or("HEARTH_SESSION_IDLE", "30d");
@@ -144,6 +151,9 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'x': absolute = optarg; break;
         case 't': o->trusted_proxy = optarg; break;
         case 's': signups = optarg; break;
+        case 'S': o->status = true; break;
+        case 'F': o->from = optarg; break;
+        case 'T': o->to = optarg; break;
         default: fputs(usage, stderr); return -1;
         }
     }
@@ -175,29 +185,45 @@ static int parse_options(int argc, char **argv, struct options *o)
     return 0;
 }
 
-/* Creates the database's directory when it is missing (var/ on first run). */
-static void ensure_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash == NULL || slash == path)
-        return;
-    char dir[4096];
-    size_t n = (size_t)(slash - path);
-    if (n >= sizeof(dir))
-        return;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        log_error("cannot create directory %s", dir);
-}
-
 static int cmd_migrate(const struct options *o)
 {
     int applied = 0;
-    ensure_parent_dir(o->db);
-    if (db_migrate(o->db, &applied) != DB_OK)
+    if (o->status)
+        return db_migrate_status(o->db, app_modules, stdout) == DB_OK ? 0 : 1;
+    if (db_migrate(o->db, app_modules, &applied) != DB_OK)
         return 1;
-    printf("%d migration(s) applied to %s\n", applied, o->db);
+    printf("%d migration(s) applied\n", applied);
+    return 0;
+}
+
+/* hearth sql STATEMENT [--db DATABASE] */
+static int cmd_sql(int argc, char **argv)
+{
+    if (argc < 3 || argv[2][0] == '-') {
+        fputs("Usage: hearth sql STATEMENT [--db DATABASE]\n", stderr);
+        return 2;
+    }
+    struct options o;
+    memset(&o, 0, sizeof(o));
+    char *rest[8] = {argv[0], argv[1]};
+    int n = 2;
+    for (int i = 3; i < argc && n < 8; i++)
+        rest[n++] = argv[i];
+    if (parse_options(n, rest, &o) != 0)
+        return 2;
+    return db_shell(o.db, argv[2], stdout) == DB_OK ? 0 : 1;
+}
+
+/* hearth copy --from DATABASE --to DATABASE */
+static int cmd_copy(const struct options *o)
+{
+    if (o->from == NULL || o->to == NULL) {
+        fputs("Usage: hearth copy --from DATABASE --to DATABASE\n", stderr);
+        return 2;
+    }
+    if (db_copy(o->from, o->to, app_modules) != DB_OK)
+        return 1;
+    printf("Every row was copied.\n");
     return 0;
 }
 
@@ -214,7 +240,7 @@ static int cmd_admin(int argc, char **argv)
     int n = 2;
     for (int i = 4; i < argc && n < 8; i++)
         rest[n++] = argv[i];
-    if (parse_options(n, rest, &o) != 0 || db_open(o.db) != DB_OK)
+    if (parse_options(n, rest, &o) != 0 || db_open(o.db, app_modules) != DB_OK)
         return 1;
     char email[256];
     size_t len = 0;
@@ -224,7 +250,7 @@ static int cmd_admin(int argc, char **argv)
     email[len] = '\0';
     bool grant = strcmp(argv[2], "grant") == 0;
     int changed =
-        db_exec("UPDATE users SET is_operator = $2 WHERE email = $1", "si", email, (int64_t)grant);
+        db_exec("UPDATE users SET is_operator = $2 WHERE email = $1", "sb", email, (int)grant);
     db_close();
     if (changed < 0)
         return 1;
@@ -254,8 +280,7 @@ static int cmd_serve(const struct options *o)
     json_object_set_new(view_site(), "css", json_string(css ? css : "/static/css/hearth.css"));
     const char *js = static_url("js/hearth.js");
     json_object_set_new(view_site(), "js", json_string(js ? js : "/static/js/hearth.js"));
-    ensure_parent_dir(o->db);
-    if (db_open(o->db) != DB_OK)
+    if (db_open(o->db, app_modules) != DB_OK)
         return 1;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_config cfg = {
@@ -291,7 +316,7 @@ static int cmd_serve(const struct options *o)
         db_close();
         return 1;
     }
-    printf("Hearth is running at %s/ (database %s). Press Ctrl-C to stop.\n", base, o->db);
+    printf("Hearth is running at %s/ (%s). Press Ctrl-C to stop.\n", base, db_describe());
     fflush(stdout);
 
     int sig = 0;
@@ -323,6 +348,8 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     if (!strcmp(argv[1], "admin"))
         return cmd_admin(argc, argv);
+    if (!strcmp(argv[1], "sql"))
+        return cmd_sql(argc, argv);
     if (!strcmp(argv[1], "routes")) {
         if (questions_init() != 0) /* routes take their choices from content */
             return 1;
@@ -330,7 +357,8 @@ int main(int argc, char **argv)
         app_print_routes();
         return 0;
     }
-    if (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "migrate") != 0) {
+    if (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "migrate") != 0 &&
+        strcmp(argv[1], "copy") != 0) {
         fprintf(stderr, "hearth: unknown command '%s'\n\n%s", argv[1], usage);
         return 2;
     }
@@ -341,5 +369,7 @@ int main(int argc, char **argv)
     app_register_routes();
     if (!strcmp(argv[1], "migrate"))
         return cmd_migrate(&o);
+    if (!strcmp(argv[1], "copy"))
+        return cmd_copy(&o);
     return cmd_serve(&o);
 }

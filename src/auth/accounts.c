@@ -146,7 +146,7 @@ int accounts_confirm_password(struct req *req, struct res *res, const char *fiel
     if (confirm_wait(req, res, field))
         return 0;
     json_t *row;
-    int rc = db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i", req->user_id);
+    int rc = db_row(&row, "SELECT password_hash FROM users WHERE id = $1", "i:s", req->user_id);
     if (rc != DB_OK) {
         res->status = 500; /* nothing may go on unconfirmed */
         req_error(req, field, "The server could not check your password. Please try again.");
@@ -172,6 +172,29 @@ int64_t accounts_login_delay_ms(int failures)
         return 0;
     int64_t ms = (int64_t)(failures - LOGIN_DELAY_AFTER) * LOGIN_DELAY_STEP_MS;
     return ms < LOGIN_DELAY_MAX_MS ? ms : LOGIN_DELAY_MAX_MS;
+}
+
+/* ---- finding and changing emails ---- */
+
+/* The account with email: {id, password_hash}, or DB_NOT_FOUND. */
+static int find_by_email(const char *email, json_t **user)
+{
+    int64_t id = 0;
+    int rc = db_int(&id, "SELECT user_id FROM user_emails WHERE email = $1", "s", email);
+    if (rc != DB_OK)
+        return rc;
+    return db_row(user, "SELECT id, password_hash FROM users WHERE id = $1", "i:ds", id);
+}
+
+/* Moves user_id's lookup row from one email to another; DB_CONFLICT when the
+ * new one is taken. */
+static int change_email(int64_t user_id, const char *old, const char *fresh)
+{
+    int rc =
+        db_exec("INSERT INTO user_emails (email, user_id) VALUES ($1, $2)", "si", fresh, user_id);
+    if (rc < 0)
+        return rc;
+    return db_exec("DELETE FROM user_emails WHERE email = $1 AND user_id = $2", "si", old, user_id);
 }
 
 /* ---- sign up ---- */
@@ -220,7 +243,10 @@ static int signup(struct req *req, struct res *res)
     if (password_hash(password, hash) != 0)
         return -1;
     int64_t id = id_new();
-    int rc = db_exec("INSERT INTO users (id, email, name, password_hash, time_zone, created_at)"
+    /* the email's lookup row first: it is what makes an email taken */
+    int rc = db_exec("INSERT INTO user_emails (email, user_id) VALUES ($1, $2)", "si", email, id);
+    if (rc >= 0)
+        rc = db_exec("INSERT INTO users (id, email, name, password_hash, time_zone, created_at)"
                      " VALUES ($1, $2, $3, $4, $5, $6)",
                      "issssi", id, email, name, hash, tz_valid(tz) ? tz : "UTC", clock_now_ms());
     if (rc == DB_CONFLICT) {
@@ -284,7 +310,7 @@ static int login_admit(struct req *req, struct res *res)
     int64_t now = clock_now_ms();
     struct login_plan *plan = arena_alloc(req->arena, sizeof(*plan));
     json_t *user = NULL;
-    int rc = db_row(&user, "SELECT id, password_hash FROM users WHERE email = $1", "s", email);
+    int rc = find_by_email(email, &user);
     if (rc != DB_OK && rc != DB_NOT_FOUND)
         return -1;
     if (user != NULL) {
@@ -423,13 +449,18 @@ static int account_settings(struct req *req, struct res *res)
         strcmp(req_str(req, "email"), json_string_value(json_object_get(req->user, "email"))) != 0;
     if (new_email && !accounts_confirm_password(req, res, "confirm_password"))
         return 0;
-    int rc = db_exec("UPDATE users SET name = $2, email = $3, time_zone = $4 WHERE id = $1", "isss",
-                     req->user_id, req_str(req, "name"), req_str(req, "email"), tz);
+    const char *email = req_str(req, "email");
+    int rc = new_email ? change_email(req->user_id,
+                                      json_string_value(json_object_get(req->user, "email")), email)
+                       : DB_OK;
     if (rc == DB_CONFLICT) {
         req_error(req, "email", "Another account already uses this email.");
         return 0;
     }
-    if (rc < 0 || session_reload_user(req) != DB_OK)
+    if (rc < 0 ||
+        db_exec("UPDATE users SET name = $2, email = $3, time_zone = $4 WHERE id = $1", "isss",
+                req->user_id, req_str(req, "name"), email, tz) < 0 ||
+        session_reload_user(req) != DB_OK)
         return -1;
     json_object_set_new(res_model(res), "account", me_json(req));
     res_redirect(res, "/account?done=settings");
@@ -478,20 +509,20 @@ static int couple_settings(struct req *req, struct res *res)
 static int export_account(int64_t user_id, json_t *out)
 {
     json_t *row, *rows;
-    if (db_row(&row, "SELECT id, name, email, time_zone, created_at FROM users WHERE id = $1", "i",
-               user_id) != DB_OK)
+    if (db_row(&row, "SELECT id, name, email, time_zone, created_at FROM users WHERE id = $1",
+               "i:dsssi", user_id) != DB_OK)
         return -1;
     json_object_set_new(out, "account", row);
     if (db_query(&rows,
                  "SELECT couple_id, joined_at, left_at FROM memberships WHERE user_id = $1"
                  " ORDER BY joined_at LIMIT 1000",
-                 "i", user_id) != DB_OK)
+                 "i:dii", user_id) != DB_OK)
         return -1;
     json_object_set_new(out, "couples", rows);
     if (db_query(&rows,
                  "SELECT browser, created_at, last_used_at FROM sessions WHERE user_id = $1"
                  " ORDER BY created_at LIMIT 1000",
-                 "i", user_id) != DB_OK)
+                 "i:sii", user_id) != DB_OK)
         return -1;
     json_object_set_new(out, "sessions", rows);
     return 0;
@@ -537,18 +568,22 @@ static int delete_account(struct req *req, struct res *res)
 {
     if (!accounts_confirm_password(req, res, "password"))
         return 0;
+    /* one transaction (the request's): all of it, or nothing */
     if (req->couple_id != 0 && pairing_leave(req->couple_id) != DB_OK)
-        return -1;
-    if (db_begin() != DB_OK)
         return -1;
     int rc = 0;
     for (int i = 0; rc == 0 && i < nerasers; i++)
         rc = erasers[i](req->user_id);
-    if (rc != 0 || db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0 ||
-        db_commit() != DB_OK) {
-        db_rollback();
+    const char *email = json_string_value(json_object_get(req->user, "email"));
+    if (rc != 0 ||
+        db_exec("DELETE FROM session_tokens WHERE user_id = $1", "i", req->user_id) < 0 ||
+        db_exec("DELETE FROM invite_codes WHERE code IN (SELECT code FROM invites"
+                " WHERE user_id = $1)",
+                "i", req->user_id) < 0 ||
+        db_exec("DELETE FROM memberships WHERE user_id = $1", "i", req->user_id) < 0 ||
+        db_exec("DELETE FROM user_emails WHERE email = $1", "s", email) < 0 ||
+        db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0)
         return -1;
-    }
     session_end(req, res);
     res_redirect(res, "/?deleted=1");
     return 0;
@@ -563,7 +598,7 @@ static int sessions_page(struct req *req, struct res *res)
     if (db_query(&rows,
                  "SELECT id, browser, created_at, last_used_at FROM sessions WHERE user_id = $1"
                  " ORDER BY last_used_at DESC LIMIT 100",
-                 "i", req->user_id) != DB_OK)
+                 "i:dsii", req->user_id) != DB_OK)
         return -1;
     const char *tz = json_string_value(json_object_get(req->user, "time_zone"));
     size_t i;
@@ -584,7 +619,7 @@ static int sessions_page(struct req *req, struct res *res)
 static int revoke_session(struct req *req, struct res *res)
 {
     int64_t id = id_from(json_object_get(req->params, "id"));
-    int rc = db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", req->user_id, id);
+    int rc = session_end_one(req->user_id, id);
     if (rc < 0)
         return -1;
     if (rc == 0) {

@@ -62,9 +62,9 @@ int pairing_couple(struct req *req, json_t **out)
     json_t *row;
     int rc = db_row(&row,
                     "SELECT c.id, c.time_zone, c.created_at, p.name AS partner_name"
-                    " FROM couples c JOIN users p ON p.couple_id = c.id AND p.id <> $2"
-                    " WHERE c.id = $1",
-                    "ii", req->couple_id, req->user_id);
+                    " FROM couples c JOIN memberships m ON m.couple_id = c.id AND m.user_id <> $2"
+                    " AND m.left_at IS NULL JOIN users p ON p.id = m.user_id WHERE c.id = $1",
+                    "ii:dsis", req->couple_id, req->user_id);
     if (rc != DB_OK)
         return rc;
     char since[32];
@@ -76,23 +76,39 @@ int pairing_couple(struct req *req, json_t **out)
     return DB_OK;
 }
 
-int pairing_leave(int64_t couple_id)
+static int leave_tx(void *arg)
 {
-    int64_t now = clock_now_ms();
-    if (db_begin() != DB_OK)
-        return DB_ERROR;
-    if (db_exec("UPDATE couples SET ended_at = $2 WHERE id = $1", "ii", couple_id, now) < 0 ||
+    int64_t couple_id = *(const int64_t *)arg, now = clock_now_ms();
+    if (db_exec("UPDATE couples SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", "ii",
+                couple_id, now) < 0 ||
+        db_exec("UPDATE users SET couple_id = NULL WHERE id IN (SELECT user_id FROM memberships"
+                " WHERE couple_id = $1) AND couple_id = $1",
+                "i", couple_id) < 0 ||
         db_exec("UPDATE memberships SET left_at = $2 WHERE couple_id = $1 AND left_at IS NULL",
-                "ii", couple_id, now) < 0 ||
-        db_exec("UPDATE users SET couple_id = NULL WHERE couple_id = $1", "i", couple_id) < 0 ||
-        db_commit() != DB_OK) {
-        db_rollback();
+                "ii", couple_id, now) < 0)
         return DB_ERROR;
-    }
     return DB_OK;
 }
 
+int pairing_leave(int64_t couple_id)
+{
+    return db_tx(leave_tx, &couple_id) < 0 ? DB_ERROR : DB_OK;
+}
+
 /* ---- /pair: make or show an invite ---- */
+
+struct new_code {
+    int64_t user_id;
+    char code[INVITE_CODE_LEN + 1];
+};
+
+/* Takes a code in the lookup of codes; DB_CONFLICT when it is taken. */
+static int claim_code(void *arg)
+{
+    const struct new_code *nc = arg;
+    return db_exec("INSERT INTO invite_codes (code, user_id) VALUES ($1, $2)", "si", nc->code,
+                   nc->user_id);
+}
 
 static void title(struct res *res, const char *t)
 {
@@ -114,7 +130,7 @@ static int pair_page(struct req *req, struct res *res)
     int rc = db_row(&inv,
                     "SELECT code, expires_at FROM invites WHERE user_id = $1 AND used_at IS NULL"
                     " AND expires_at > $2",
-                    "ii", req->user_id, clock_now_ms());
+                    "ii:si", req->user_id, clock_now_ms());
     if (rc == DB_ERROR)
         return -1;
     if (rc == DB_OK) {
@@ -142,21 +158,26 @@ static int make_invite(struct req *req, struct res *res)
         return 0;
     }
     int64_t now = clock_now_ms();
-    char code[INVITE_CODE_LEN + 1];
+    struct new_code nc = {.user_id = req->user_id};
     int rc = DB_CONFLICT;
-    if (db_exec("DELETE FROM invites WHERE user_id = $1 AND used_at IS NULL", "i", req->user_id) <
-        0)
+    if (db_exec("DELETE FROM invite_codes WHERE code IN (SELECT code FROM invites"
+                " WHERE user_id = $1 AND used_at IS NULL)",
+                "i", req->user_id) < 0 ||
+        db_exec("DELETE FROM invites WHERE user_id = $1 AND used_at IS NULL", "i", req->user_id) <
+            0)
         return -1;
+    /* a code already taken (by chance) is drawn again, in a savepoint of its own */
     for (int attempt = 0; attempt < 5 && rc == DB_CONFLICT; attempt++) {
         for (int i = 0; i < INVITE_CODE_LEN; i++)
-            code[i] = CODE_ALPHABET[randombytes_uniform(sizeof(CODE_ALPHABET) - 1)];
-        code[INVITE_CODE_LEN] = '\0';
-        rc = db_exec("INSERT INTO invites (user_id, code, created_at, expires_at)"
-                     " VALUES ($1, $2, $3, $4)",
-                     "isii", req->user_id, code, now, now + INVITE_VALID_MS);
+            nc.code[i] = CODE_ALPHABET[randombytes_uniform(sizeof(CODE_ALPHABET) - 1)];
+        nc.code[INVITE_CODE_LEN] = '\0';
+        rc = db_tx(claim_code, &nc);
     }
-    if (rc < 0)
+    if (rc < 0 || db_exec("INSERT INTO invites (user_id, code, created_at, expires_at)"
+                          " VALUES ($1, $2, $3, $4)",
+                          "isii", req->user_id, nc.code, now, now + INVITE_VALID_MS) < 0)
         return -1;
+    const char *code = nc.code;
     res->status = req->api ? 201 : 0;
     json_t *m = res_model(res);
     json_object_set_new(m, "code", json_string(code));
@@ -186,15 +207,16 @@ static int join_page(struct req *req, struct res *res)
 static const char *check_invite(struct req *req, const char *code, int64_t now, int64_t *inviter)
 {
     json_t *inv;
-    int rc = db_row(&inv,
-                    "SELECT i.user_id, i.expires_at, i.used_at, u.couple_id FROM invites i"
-                    " JOIN users u ON u.id = i.user_id WHERE i.code = $1",
-                    "s", code);
+    int rc = db_int(inviter, "SELECT user_id FROM invite_codes WHERE code = $1", "s", code);
+    if (rc == DB_OK)
+        rc = db_row(&inv,
+                    "SELECT i.expires_at, i.used_at, u.couple_id FROM invites i"
+                    " JOIN users u ON u.id = i.user_id WHERE i.user_id = $1 AND i.code = $2",
+                    "is:iid", *inviter, code);
     if (rc == DB_NOT_FOUND)
         return JOIN_WRONG_CODE;
     if (rc != DB_OK)
         return "";
-    *inviter = id_from(json_object_get(inv, "user_id"));
     bool used = !json_is_null(json_object_get(inv, "used_at"));
     bool expired = json_integer_value(json_object_get(inv, "expires_at")) <= now;
     bool taken = !json_is_null(json_object_get(inv, "couple_id"));
@@ -263,35 +285,51 @@ static int join(struct req *req, struct res *res)
         return 0;
     }
     int64_t now = clock_now_ms(), inviter = 0;
-    if (db_begin() != DB_OK)
-        return -1;
     const char *problem = check_invite(req, code, now, &inviter);
     if (problem != NULL) {
-        db_rollback();
         if (*problem == '\0')
             return -1;
         join_refused(req, problem);
         return 0;
     }
+    /* The checks above are a first answer; these conditional writes are the
+     * rule: the code is used once, and each of the two joins one couple. */
+    int used = db_exec("UPDATE invites SET used_at = $3 WHERE user_id = $1 AND code = $2"
+                       " AND used_at IS NULL",
+                       "isi", inviter, code, now);
+    if (used < 0)
+        return -1;
+    if (used == 0) {
+        join_refused(req, JOIN_WRONG_CODE);
+        return 0;
+    }
     int64_t couple = id_new();
     json_t *tz_row = NULL;
-    int ok = db_row(&tz_row, "SELECT time_zone FROM users WHERE id = $1", "i", inviter) == DB_OK &&
-             db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES ($1, $2, $3)", "isi",
-                     couple, json_string_value(json_object_get(tz_row, "time_zone")), now) >= 0 &&
-             db_exec("UPDATE users SET couple_id = $1 WHERE id IN ($2, $3) AND couple_id IS NULL",
-                     "iii", couple, inviter, req->user_id) == 2 &&
-             db_exec("INSERT INTO memberships (user_id, couple_id, joined_at)"
-                     " VALUES ($1, $3, $4), ($2, $3, $4)",
-                     "iiii", inviter, req->user_id, couple, now) >= 0 &&
-             db_exec("UPDATE invites SET used_at = $2 WHERE code = $1", "si", code, now) >= 0 &&
-             db_exec("DELETE FROM invites WHERE used_at IS NULL AND user_id IN ($1, $2)", "ii",
-                     inviter, req->user_id) >= 0 &&
-             db_commit() == DB_OK;
+    int paired =
+        db_row(&tz_row, "SELECT time_zone FROM users WHERE id = $1", "i:s", inviter) == DB_OK &&
+                db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES ($1, $2, $3)",
+                        "isi", couple, json_string_value(json_object_get(tz_row, "time_zone")),
+                        now) >= 0
+            ? db_exec("UPDATE users SET couple_id = $1 WHERE id IN ($2, $3)"
+                      " AND couple_id IS NULL",
+                      "iii", couple, inviter, req->user_id)
+            : DB_ERROR;
     json_decref(tz_row);
-    if (!ok) {
-        db_rollback();
+    if (paired < 0)
         return -1;
+    if (paired != 2) { /* one of the two paired with someone else meanwhile */
+        join_refused(req, JOIN_WRONG_CODE);
+        return 0;
     }
+    if (db_exec("INSERT INTO memberships (couple_id, user_id, joined_at)"
+                " VALUES ($1, $2, $4), ($1, $3, $4)",
+                "iiii", couple, inviter, req->user_id, now) < 0 ||
+        db_exec("DELETE FROM invite_codes WHERE code IN (SELECT code FROM invites"
+                " WHERE used_at IS NULL AND user_id IN ($1, $2))",
+                "ii", inviter, req->user_id) < 0 ||
+        db_exec("DELETE FROM invites WHERE used_at IS NULL AND user_id IN ($1, $2)", "ii", inviter,
+                req->user_id) < 0)
+        return -1;
     session_reload_user(req);
     json_t *c = NULL;
     if (pairing_couple(req, &c) == DB_OK)

@@ -142,6 +142,48 @@ void session_browser(const char *ua, char out[48])
     snprintf(out, 48, "%s%s", browser, os);
 }
 
+/* Deletes sessions and their tokens: where is a condition on sessions
+ * (columns user_id, id; parameters $1 and $2 as given). */
+struct ending {
+    int64_t a, b;
+    int which;
+};
+
+static int end_sessions(void *arg)
+{
+    const struct ending *e = arg;
+    static const char *const tokens[] = {
+        /* one session */
+        "DELETE FROM session_tokens WHERE user_id = $1 AND session_id = $2",
+        /* every other session of a person ($2 = 0: all) */
+        "DELETE FROM session_tokens WHERE user_id = $1 AND session_id <> $2",
+        /* all but the person's most recent $2 */
+        "DELETE FROM session_tokens WHERE user_id = $1 AND session_id NOT IN"
+        " (SELECT id FROM sessions WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+        /* expired everywhere: last used before $1 or started before $2 */
+        "DELETE FROM session_tokens WHERE (user_id, session_id) IN (SELECT user_id, id"
+        " FROM sessions WHERE last_used_at <= $1 OR created_at <= $2)",
+    };
+    static const char *const rows[] = {
+        "DELETE FROM sessions WHERE user_id = $1 AND id = $2",
+        "DELETE FROM sessions WHERE user_id = $1 AND id <> $2",
+        "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN"
+        " (SELECT id FROM sessions WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
+        "DELETE FROM sessions WHERE last_used_at <= $1 OR created_at <= $2",
+    };
+    if (db_exec(tokens[e->which], "ii", e->a, e->b) < 0)
+        return DB_ERROR;
+    return db_exec(rows[e->which], "ii", e->a, e->b);
+}
+
+enum { END_ONE, END_OTHERS, END_OLDEST, END_EXPIRED };
+
+static int end_where(int which, int64_t a, int64_t b)
+{
+    struct ending e = {a, b, which};
+    return db_tx(end_sessions, &e);
+}
+
 /* Deletes every expired session, at most once per SESSION_SWEEP_MS (or
  * whenever force is set). */
 static void sweep_expired(bool force)
@@ -154,8 +196,7 @@ static void sweep_expired(bool force)
     if (due)
         last = now;
     pthread_mutex_unlock(&lock);
-    if (due && db_exec("DELETE FROM sessions WHERE last_used_at <= $1 OR created_at <= $2", "ii",
-                       now - config.idle_ms, now - config.absolute_ms) < 0)
+    if (due && end_where(END_EXPIRED, now - config.idle_ms, now - config.absolute_ms) < 0)
         log_error("session: cannot delete expired sessions");
 }
 
@@ -169,12 +210,12 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id, con
     int64_t id = id_new();
     char browser[48];
     session_browser(req_header(req, "User-Agent"), browser);
-    if (db_exec("INSERT INTO sessions (user_id, id, token_hash, csrf, browser, created_at,"
-                " last_used_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                "iisssi", user_id, id, hash, csrf, browser, now) < 0 ||
-        db_exec("DELETE FROM sessions WHERE user_id = $1 AND id NOT IN (SELECT id FROM sessions"
-                " WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
-                "ii", user_id, (int64_t)SESSIONS_PER_PERSON) < 0)
+    if (db_exec("INSERT INTO sessions (user_id, id, csrf, browser, created_at, last_used_at)"
+                " VALUES ($1, $2, $3, $4, $5, $5)",
+                "iissi", user_id, id, csrf, browser, now) < 0 ||
+        db_exec("INSERT INTO session_tokens (token_hash, user_id, session_id) VALUES ($1, $2, $3)",
+                "sii", hash, user_id, id) < 0 ||
+        end_where(END_OLDEST, user_id, SESSIONS_PER_PERSON) < 0)
         return NULL;
     sweep_expired(false);
     set_cookie(req, res, cookie_session, token, (long)(config.absolute_ms / 1000));
@@ -184,14 +225,12 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id, con
     req->user_id = user_id;
     req->session_id = id;
     req->csrf_token = arena_strdup(req->arena, csrf);
-    session_reload_user(req);
-    return arena_strdup(req->arena, token);
+    return session_reload_user(req) == DB_OK ? arena_strdup(req->arena, token) : NULL;
 }
 
 int session_end(struct req *req, struct res *res)
 {
-    if (req->session_id != 0 && db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii",
-                                        req->user_id, req->session_id) < 0)
+    if (req->session_id != 0 && end_where(END_ONE, req->user_id, req->session_id) < 0)
         return DB_ERROR;
     set_cookie(req, res, cookie_session, "", 0);
     req->session_id = req->user_id = req->couple_id = 0;
@@ -200,25 +239,42 @@ int session_end(struct req *req, struct res *res)
 
 int session_end_others(int64_t user_id, int64_t keep_id)
 {
-    return db_exec("DELETE FROM sessions WHERE user_id = $1 AND id <> $2", "ii", user_id, keep_id);
+    return end_where(END_OTHERS, user_id, keep_id);
+}
+
+int session_end_one(int64_t user_id, int64_t session_id)
+{
+    return end_where(END_ONE, user_id, session_id);
 }
 
 int session_reload_user(struct req *req)
 {
-    json_t *row;
+    json_t *row, *couple;
     int rc = db_row(&row,
-                    "SELECT u.id, u.name, u.email, u.time_zone, u.couple_id, u.is_operator,"
-                    " u.created_at, c.time_zone AS couple_time_zone, p.id AS partner_id,"
-                    " p.name AS partner_name FROM users u"
-                    " LEFT JOIN couples c ON c.id = u.couple_id"
-                    " LEFT JOIN users p ON p.couple_id = u.couple_id AND p.id <> u.id"
-                    " WHERE u.id = $1",
-                    "i", req->user_id);
+                    "SELECT id, name, email, time_zone, couple_id, is_operator, created_at"
+                    " FROM users WHERE id = $1",
+                    "i:dsssdbi", req->user_id);
     if (rc != DB_OK)
         return rc;
+    req->couple_id = id_from(json_object_get(row, "couple_id"));
+    if (req->couple_id != 0) {
+        /* the couple's time zone, and the partner: the other member */
+        rc = db_row(&couple,
+                    "SELECT c.time_zone AS couple_time_zone, m.user_id AS partner_id,"
+                    " p.name AS partner_name FROM couples c"
+                    " LEFT JOIN memberships m ON m.couple_id = c.id AND m.user_id <> $2"
+                    " AND m.left_at IS NULL"
+                    " LEFT JOIN users p ON p.id = m.user_id WHERE c.id = $1",
+                    "ii:sds", req->couple_id, req->user_id);
+        if (rc != DB_OK) {
+            json_decref(row);
+            return rc;
+        }
+        json_object_update(row, couple);
+        json_decref(couple);
+    }
     json_decref(req->user);
     req->user = row;
-    req->couple_id = id_from(json_object_get(row, "couple_id"));
     return DB_OK;
 }
 
@@ -236,19 +292,22 @@ static int load_session(struct req *req, const char *token)
 {
     char hash[65];
     session_hash_token(token, hash);
-    json_t *row;
+    json_t *key, *row;
+    if (db_row(&key, "SELECT user_id, session_id FROM session_tokens WHERE token_hash = $1", "s:dd",
+               hash) != DB_OK)
+        return -1;
+    int64_t session_id = id_from(json_object_get(key, "session_id"));
+    int64_t user_id = id_from(json_object_get(key, "user_id"));
+    json_decref(key);
     if (db_row(&row,
-               "SELECT id AS session_id, user_id, csrf, created_at, last_used_at FROM sessions"
-               " WHERE token_hash = $1",
-               "s", hash) != DB_OK)
+               "SELECT csrf, created_at, last_used_at FROM sessions WHERE user_id = $1 AND id = $2",
+               "ii:sii", user_id, session_id) != DB_OK)
         return -1;
     int64_t now = clock_now_ms();
     int64_t created = json_integer_value(json_object_get(row, "created_at"));
     int64_t used = json_integer_value(json_object_get(row, "last_used_at"));
-    int64_t session_id = id_from(json_object_get(row, "session_id"));
-    int64_t user_id = id_from(json_object_get(row, "user_id"));
     if (now - used >= config.idle_ms || now - created >= config.absolute_ms) {
-        db_exec("DELETE FROM sessions WHERE user_id = $1 AND id = $2", "ii", user_id, session_id);
+        end_where(END_ONE, user_id, session_id);
         json_decref(row);
         return -1;
     }
@@ -291,7 +350,7 @@ static int session_guard(struct req *req, struct res *res)
         }
     }
     if (req->route->auth == AUTH_OPERATOR) {
-        bool op = json_integer_value(json_object_get(req->user, "is_operator")) == 1;
+        bool op = json_is_true(json_object_get(req->user, "is_operator"));
         return op ? 0 : 404;
     }
     if (req->route->auth == AUTH_NONE || req->session_id != 0)
@@ -360,7 +419,7 @@ static void context(struct req *req, json_t *ctx)
 int session_instance_key(const char *name, unsigned char key[32])
 {
     json_t *row;
-    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = $1", "s", name);
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = $1", "s:s", name);
     if (rc == DB_NOT_FOUND) {
         char hex[65];
         randombytes_buf(key, 32);

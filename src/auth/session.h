@@ -50,6 +50,9 @@ bool session_parse_device(const char *value, const unsigned char key[32], int64_
 bool session_token_shape(const char *t);
 /* The token of an "Authorization: Bearer TOKEN" header value, or NULL. */
 const char *session_bearer(const char *authorization);
+/* Ends session_id of user_id. Returns 1, 0 when there is no such session,
+ * or a negative DB_ code. */
+int session_end_one(int64_t user_id, int64_t session_id);
 /* True when the request carries a device cookie (or, from an API client,
  * a "device_token" field) that a login to user_id issued; *device gets its
  * id (arena-owned). */

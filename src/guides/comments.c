@@ -107,7 +107,7 @@ static json_t *comment_view(json_t *row)
         json_object_get(row, "depth"), "date", date, "anchor", "comment-",
         json_string_value(json_object_get(row, "id")), "pending",
         strcmp(json_string_value(json_object_get(row, "status")), "approved") != 0, "by_site",
-        json_integer_value(json_object_get(row, "by_site")) == 1);
+        json_is_true(json_object_get(row, "by_site")));
     json_object_set_new(c, "body_html", json_stringn(html.data ? html.data : "", html.len));
     buf_free(&html);
     return c;
@@ -157,7 +157,7 @@ int comments_for_article(struct req *req, struct res *res, json_t *guide)
                  " FROM comments WHERE guide_id = $1"
                  " AND (status = 'approved' OR (author_token = $2 AND status <> 'approved'))"
                  " ORDER BY created_at, id LIMIT 5000",
-                 "is", gid, mine ? mine : "-") != DB_OK)
+                 "is:ddisssbi", gid, mine ? mine : "-") != DB_OK)
         return -1;
     json_t *all = threaded(rows);
     json_decref(rows);
@@ -215,7 +215,7 @@ bool comments_blocked(const char *list, const char *text)
 static bool has_blocked_word(struct req *req)
 {
     json_t *row;
-    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", "") !=
+    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s") !=
         DB_OK)
         return false;
     const char *list = json_string_value(json_object_get(row, "value"));
@@ -297,7 +297,7 @@ static int parent_of(struct req *req, int64_t gid, int64_t *parent, int64_t *dep
     int rc = db_row(&row,
                     "SELECT id, parent_id, depth FROM comments WHERE id = $1 AND guide_id = $2"
                     " AND status = 'approved'",
-                    "ii", id_from(json_object_get(req->input, "parent")), gid);
+                    "ii:ddi", id_from(json_object_get(req->input, "parent")), gid);
     if (rc == DB_NOT_FOUND) {
         req_error(req, "comment", "The comment you replied to is not there any more.");
         return 1;
@@ -385,7 +385,7 @@ static int comments_feed(struct req *req, struct res *res)
     if (db_query(&rows,
                  "SELECT id, name, body, created_at FROM comments WHERE guide_id = $1"
                  " AND status = 'approved' ORDER BY created_at DESC LIMIT 50",
-                 "i", id_from(json_object_get(g, "id"))) != DB_OK) {
+                 "i:dssi", id_from(json_object_get(g, "id"))) != DB_OK) {
         json_decref(g);
         return -1;
     }
@@ -428,7 +428,7 @@ static int moderation_page(struct req *req, struct res *res)
                      " c.created_at, g.title AS guide_title, g.slug AS guide_slug"
                      " FROM comments c JOIN guides g ON g.id = c.guide_id WHERE c.status = $1"
                      " ORDER BY c.created_at DESC LIMIT 200",
-                     "s", statuses[k]) != DB_OK)
+                     "s:dsssssbiss", statuses[k]) != DB_OK)
             return -1;
         size_t i;
         json_t *row;
@@ -480,8 +480,8 @@ static int delete_comment(struct req *req, struct res *res)
 static int reply_as_site(struct req *req, struct res *res)
 {
     json_t *row;
-    int rc = db_row(&row, "SELECT id, guide_id, parent_id, depth FROM comments WHERE id = $1", "i",
-                    id_from(json_object_get(req->params, "id")));
+    int rc = db_row(&row, "SELECT id, guide_id, parent_id, depth FROM comments WHERE id = $1",
+                    "i:dddi", id_from(json_object_get(req->params, "id")));
     rc = res_found(res, rc);
     if (rc != 0)
         return rc;
@@ -514,7 +514,7 @@ static int settings_page(struct req *req, struct res *res)
     json_t *row, *m = res_model(res);
     json_object_set_new(m, "title", json_string("Comment settings"));
     json_object_set(m, "saved", json_object_get(req->input, "saved"));
-    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", "") ==
+    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s") ==
         DB_OK) {
         json_object_set(m, "blocked_words", json_object_get(row, "value"));
         json_decref(row);

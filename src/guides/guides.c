@@ -187,10 +187,10 @@ int guides_init(const char *base_url)
 /* ---- public pages ---- */
 
 /* Fills res's model with the guides sql lists (newest first) and a title. */
-static int list_guides(struct res *res, const char *sql, const char *title)
+static int list_guides(struct res *res, const char *sql, const char *types, const char *title)
 {
     json_t *rows;
-    if (db_query(&rows, sql, "") != DB_OK)
+    if (db_query(&rows, sql, types) != DB_OK)
         return -1;
     size_t i;
     json_t *g;
@@ -208,7 +208,7 @@ static int index_page(struct req *req, struct res *res)
     return list_guides(res,
                        "SELECT slug, title, summary, practice, published_at FROM guides"
                        " WHERE published = 1 ORDER BY published_at DESC LIMIT 200",
-                       "Guides");
+                       ":ssssi", "Guides");
 }
 
 int guides_find(struct req *req, json_t **out)
@@ -216,7 +216,7 @@ int guides_find(struct req *req, json_t **out)
     return db_row(out,
                   "SELECT id, slug, title, summary, practice, body_html, published_at,"
                   " updated_at FROM guides WHERE slug = $1 AND published = 1",
-                  "s", json_string_value(json_object_get(req->params, "slug")));
+                  "s:dsssssii", json_string_value(json_object_get(req->params, "slug")));
 }
 
 int guides_article(struct req *req, struct res *res)
@@ -260,7 +260,7 @@ static int feed(struct req *req, struct res *res)
     if (db_query(&rows,
                  "SELECT slug, title, summary, practice, body_html, published_at, updated_at"
                  " FROM guides WHERE published = 1 ORDER BY published_at DESC LIMIT 50",
-                 "") != DB_OK)
+                 ":sssssii") != DB_OK)
         return -1;
     int64_t updated = 0;
     size_t i;
@@ -290,7 +290,7 @@ static int admin_list(struct req *req, struct res *res)
     return list_guides(res,
                        "SELECT id, slug, title, practice, published, published_at, updated_at"
                        " FROM guides ORDER BY published_at DESC LIMIT 200",
-                       "Guides: write and publish");
+                       ":dsssbii", "Guides: write and publish");
 }
 
 static int edit_page(struct req *req, struct res *res)
@@ -301,7 +301,7 @@ static int edit_page(struct req *req, struct res *res)
         int rc = res_found(res, db_row(&g,
                                        "SELECT id, slug, title, summary, practice, body,"
                                        " published, published_at FROM guides WHERE id = $1",
-                                       "i", gid));
+                                       "i:dsssssbi", gid));
         if (rc != 0)
             return rc;
         char day[32];
@@ -392,8 +392,8 @@ static int save_guide(struct req *req, struct res *res)
 static int set_published(struct req *req, struct res *res, int published)
 {
     int64_t gid = id_from(json_object_get(req->params, "id"));
-    int rc = db_exec("UPDATE guides SET published = $2, updated_at = $3 WHERE id = $1", "iii", gid,
-                     (int64_t)published, clock_now_ms());
+    int rc = db_exec("UPDATE guides SET published = $2, updated_at = $3 WHERE id = $1", "ibi", gid,
+                     published, clock_now_ms());
     if (rc < 0)
         return -1;
     if (rc == 0) {

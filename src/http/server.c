@@ -59,6 +59,8 @@ struct ctx {
     struct MHD_Response *prepared; /* the worker's answer, queued on resume */
 };
 
+static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page);
+
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
 static http_guard_fn guards[2][MAX_GUARDS];
@@ -306,7 +308,7 @@ static enum MHD_Result send_invalid(struct ctx *cx)
     handler_fn form = req->route->form;
     if (form == NULL && strcmp(req->route->method, "GET") == 0)
         form = req->route->handler;
-    if (form != NULL && form(req, res) < 0)
+    if (form != NULL && run_in_transaction(cx, form, true) < 0)
         return send_error(cx, 500, NULL);
     if (res->status == 404)
         return send_error(cx, 404, NULL);
@@ -486,6 +488,56 @@ static enum MHD_Result respond(struct ctx *cx, int rc)
 
 static enum MHD_Result defer(struct ctx *cx);
 
+/* Forgets what a handler answered, for a second run of the request; what
+ * came before the handler (a guard's cookie) stays. */
+static void reset_answer(struct res *res, struct req *req, struct header *before)
+{
+    json_decref(res->model);
+    free(res->body);
+    memset(res, 0, sizeof(*res));
+    res->headers = before;
+    json_object_clear(req->errors);
+}
+
+/* Runs fn (the route's handler, or with page set a page filler behind a
+ * form that came back) inside the request's transaction: its writes are
+ * committed when it succeeds (a page filler: when it did not fail) and
+ * rolled back otherwise, and it runs again, whole, when the database
+ * refused the transaction (a serialization failure, a deadlock, a database
+ * busy too long). */
+static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
+{
+    struct req *req = &cx->req;
+    struct res *res = &cx->res;
+    struct header *before = res->headers;
+    int rc;
+    for (int attempt = 1;; attempt++) {
+        db_request_start();
+#ifdef HEARTH_TEST_FAULTS
+        const char *fail = page ? NULL : req_header(req, "X-Hearth-Fail-Db");
+        int64_t nth = 0;
+        if (fail != NULL && parse_int64(fail, strlen(fail), &nth) == 0 && nth > 0 && nth < 1000)
+            db_fail_nth((int)nth);
+#endif
+        rc = fn(req, res);
+        bool ok = rc >= 0 && (page || (json_object_size(req->errors) == 0 && res->status < 400));
+        int fin = db_request_finish(ok);
+        if (fin == DB_RETRY && attempt < DB_TX_TRIES && !page) {
+            reset_answer(res, req, before);
+            continue;
+        }
+        if (fin != DB_OK && (ok || fin == DB_RETRY))
+            rc = -1; /* the commit failed, or the database kept refusing */
+        break;
+    }
+#ifdef HEARTH_TEST_FAULTS
+    if (!page)
+        res_header(req, res, "X-Hearth-Db-Calls",
+                   arena_printf(req->arena, "%d", db_request_calls()));
+#endif
+    return rc;
+}
+
 /* The last callback: input, body guards, then the handler here or, for a
  * slow route that its admit lets through, on a worker. */
 static enum MHD_Result finish(struct ctx *cx)
@@ -521,7 +573,7 @@ static enum MHD_Result finish(struct ctx *cx)
     if (json_object_size(req->errors) > 0)
         return send_invalid(cx);
     if (!req->route->slow)
-        return respond(cx, req->route->handler(req, res));
+        return respond(cx, run_in_transaction(cx, req->route->handler, false));
     if (req->route->admit != NULL) {
         int rc = req->route->admit(req, res);
         if (rc != 0 || res->status != 0 || json_object_size(req->errors) > 0)
@@ -634,7 +686,7 @@ static void *slow_worker(void *arg)
         if (stopping) /* what is still queued at shutdown gets a quick answer */
             send_error(cx, 503, "The server is restarting. Please try again in a moment.");
         else
-            respond(cx, cx->req.route->handler(&cx->req, &cx->res));
+            respond(cx, run_in_transaction(cx, cx->req.route->handler, false));
         MHD_resume_connection(cx->req.conn);
         pthread_mutex_lock(&slow.lock);
     }

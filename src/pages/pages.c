@@ -24,7 +24,7 @@ static int health(struct req *req, struct res *res)
     (void)req;
     int64_t versions = 0;
     json_t *m = res_model(res);
-    if (db_int(&versions, "SELECT count(*) AS n FROM schema_version", "") != DB_OK) {
+    if (db_int(&versions, "SELECT count(*) AS n FROM schema_migrations", "") != DB_OK) {
         res->status = 503;
         json_object_set_new(m, "status", json_string("unavailable"));
         return 0;

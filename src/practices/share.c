@@ -73,8 +73,8 @@ static int load_settings(struct req *req, struct settings *s)
     json_t *row;
     s->depth = 1;
     s->categories = json_array();
-    int rc = db_row(&row, "SELECT depth, categories FROM share_settings WHERE couple_id = $1", "i",
-                    req->couple_id);
+    int rc = db_row(&row, "SELECT depth, categories FROM share_settings WHERE couple_id = $1",
+                    "i:ss", req->couple_id);
     if (rc == DB_ERROR) {
         json_decref(s->categories);
         return -1;
@@ -114,8 +114,8 @@ static int draw(struct req *req, const char *exclude, const struct question **ou
     if (load_settings(req, &s) != 0)
         return -1;
     json_t *rows;
-    if (db_query(&rows, "SELECT question_key FROM share_seen WHERE couple_id = $1 LIMIT 5000", "i",
-                 req->couple_id) != DB_OK) {
+    if (db_query(&rows, "SELECT question_key FROM share_seen WHERE couple_id = $1 LIMIT 5000",
+                 "i:s", req->couple_id) != DB_OK) {
         json_decref(s.categories);
         return -1;
     }
@@ -165,7 +165,7 @@ static int find_daily(struct req *req, const char *day, json_t **item)
     static const char sql[] = "SELECT id, kind, day, question_key, text, depth, category,"
                               " author_id, swaps, created_at, revealed_at FROM share_items"
                               " WHERE couple_id = $1 AND kind = 'daily' AND day = $2";
-    return db_row(item, sql, "is", req->couple_id, day);
+    return db_row(item, sql, "is:dssssssdiii", req->couple_id, day);
 }
 
 /* The daily item of day; today's is drawn when missing. */
@@ -176,7 +176,9 @@ static int daily_item(struct req *req, const char *day, json_t **item)
     int rc = find_daily(req, day, item);
     if (rc != DB_NOT_FOUND || strcmp(day, now) != 0)
         return rc;
-    if (db_begin() != DB_OK)
+    /* the draw holds the couple, so both partners opening the day at once
+     * get one question */
+    if (db_lock_couple(req->couple_id) != DB_OK)
         return DB_ERROR;
     rc = find_daily(req, day, item); /* the partner may have drawn it meanwhile */
     if (rc == DB_NOT_FOUND) {
@@ -185,7 +187,7 @@ static int daily_item(struct req *req, const char *day, json_t **item)
         db_row(&last,
                "SELECT question_key FROM share_items WHERE couple_id = $1 AND kind = 'daily'"
                " ORDER BY created_at DESC LIMIT 1",
-               "i", req->couple_id);
+               "i:s", req->couple_id);
         rc = draw(req, json_string_value(json_object_get(last, "question_key")), &q) == 0 &&
                      db_exec("INSERT INTO share_items (couple_id, id, kind, day, question_key,"
                              " text, depth, category, created_at)"
@@ -199,11 +201,7 @@ static int daily_item(struct req *req, const char *day, json_t **item)
         if (rc == DB_OK)
             rc = find_daily(req, day, item);
     }
-    if (rc != DB_OK || db_commit() != DB_OK) {
-        db_rollback();
-        return rc == DB_OK ? DB_ERROR : rc;
-    }
-    return DB_OK;
+    return rc;
 }
 
 static int ask_item(struct req *req, json_t **item)
@@ -211,7 +209,8 @@ static int ask_item(struct req *req, json_t **item)
     static const char sql[] = "SELECT id, kind, day, question_key, text, depth, category,"
                               " author_id, swaps, created_at, revealed_at FROM share_items"
                               " WHERE couple_id = $1 AND kind = 'ask' AND id = $2";
-    return db_row(item, sql, "ii", req->couple_id, id_from(json_object_get(req->params, "id")));
+    return db_row(item, sql, "ii:dssssssdiii", req->couple_id,
+                  id_from(json_object_get(req->params, "id")));
 }
 
 /* ---- the model of one item ---- */
@@ -244,7 +243,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
     if (db_query(&rows,
                  "SELECT user_id, text, updated_at FROM share_answers"
                  " WHERE couple_id = $1 AND item_id = $2 LIMIT 2",
-                 "ii", req->couple_id, item_id) != DB_OK) {
+                 "ii:dsi", req->couple_id, item_id) != DB_OK) {
         json_decref(m);
         return -1;
     }
@@ -273,7 +272,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
         if (db_query(&rows,
                      "SELECT user_id, reaction FROM share_reactions"
                      " WHERE couple_id = $1 AND item_id = $2 LIMIT 2",
-                     "ii", req->couple_id, item_id) == DB_OK) {
+                     "ii:ds", req->couple_id, item_id) == DB_OK) {
             json_array_foreach (rows, i, row) {
                 bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
                 const char *r = json_string_value(json_object_get(row, "reaction"));
@@ -286,7 +285,7 @@ static int item_model(struct req *req, json_t *item, json_t **out)
         if (db_query(&rows,
                      "SELECT id, user_id, text, created_at FROM share_comments"
                      " WHERE couple_id = $1 AND item_id = $2 ORDER BY id LIMIT 200",
-                     "ii", req->couple_id, item_id) == DB_OK) {
+                     "ii:ddsi", req->couple_id, item_id) == DB_OK) {
             json_array_foreach (rows, i, row) {
                 bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
                 char when[32];
@@ -339,7 +338,7 @@ static int open_asks(struct req *req, json_t *model)
                               " author_id, swaps, created_at, revealed_at FROM share_items"
                               " WHERE couple_id = $1 AND kind = 'ask' AND revealed_at IS NULL"
                               " ORDER BY created_at DESC LIMIT 20";
-    if (db_query(&rows, sql, "i", req->couple_id) != DB_OK) {
+    if (db_query(&rows, sql, "i:dssssssdiii", req->couple_id) != DB_OK) {
         json_decref(asks);
         return -1;
     }
@@ -402,38 +401,30 @@ static int day_page(struct req *req, struct res *res)
  * change), or -1. */
 static int save_answer(struct req *req, json_t *item)
 {
-    int64_t item_id = id_from(json_object_get(item, "id")), now = clock_now_ms();
-    int64_t revealed = 0, both = 0;
-    if (db_begin() != DB_OK)
+    int64_t item_id = id_from(json_object_get(item, "id")), now = clock_now_ms(), both = 0;
+    json_t *state;
+    /* held couple: a partner answering at the same moment waits, so the
+     * reveal happens exactly once and no change slips in after it */
+    if (db_lock_couple(req->couple_id) != DB_OK ||
+        db_row(&state, "SELECT revealed_at FROM share_items WHERE couple_id = $1 AND id = $2",
+               "ii:i", req->couple_id, item_id) != DB_OK)
         return -1;
-    /* checked inside the transaction, so a partner answering at the same
-     * moment cannot slip a change in after the reveal */
-    if (db_int(&revealed,
-               "SELECT revealed_at IS NOT NULL FROM share_items WHERE couple_id = $1 AND id = $2",
-               "ii", req->couple_id, item_id) != DB_OK) {
-        db_rollback();
-        return -1;
-    }
-    if (revealed) {
-        db_rollback();
+    bool revealed = !json_is_null(json_object_get(state, "revealed_at"));
+    json_decref(state);
+    if (revealed)
         return 1;
-    }
-    bool ok =
-        db_exec("INSERT INTO share_answers (couple_id, item_id, user_id, text, created_at,"
+    if (db_exec("INSERT INTO share_answers (couple_id, item_id, user_id, text, created_at,"
                 " updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
                 " ON CONFLICT (couple_id, item_id, user_id)"
                 " DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at",
-                "iiisi", req->couple_id, item_id, req->user_id, req_str(req, "text"), now) >= 0 &&
+                "iiisi", req->couple_id, item_id, req->user_id, req_str(req, "text"), now) < 0 ||
         db_int(&both, "SELECT count(*) FROM share_answers WHERE couple_id = $1 AND item_id = $2",
-               "ii", req->couple_id, item_id) == DB_OK &&
-        (both < 2 || db_exec("UPDATE share_items SET revealed_at = $3 WHERE couple_id = $1"
-                             " AND id = $2 AND revealed_at IS NULL",
-                             "iii", req->couple_id, item_id, now) >= 0) &&
-        db_commit() == DB_OK;
-    if (!ok) {
-        db_rollback();
+               "ii", req->couple_id, item_id) != DB_OK)
         return -1;
-    }
+    if (both == 2 && db_exec("UPDATE share_items SET revealed_at = $3 WHERE couple_id = $1"
+                             " AND id = $2 AND revealed_at IS NULL",
+                             "iii", req->couple_id, item_id, now) < 0)
+        return -1;
     return 0;
 }
 
@@ -498,24 +489,24 @@ static int swap(struct req *req, struct res *res)
         conflict(res, "A new day has begun since that page was shown: here is today's question.");
         return 0;
     }
-    int64_t item_id = id_from(json_object_get(item, "id")), answers = 0, swaps = 0;
+    int64_t item_id = id_from(json_object_get(item, "id")), answers = 0;
+    json_decref(item);
+    /* held couple, then a conditional write: neither an answer nor another
+     * swap at the same moment gets past the rules */
+    if (db_lock_couple(req->couple_id) != DB_OK ||
+        db_row(&item,
+               "SELECT question_key, swaps FROM share_items WHERE couple_id = $1 AND id = $2",
+               "ii:si", req->couple_id, item_id) != DB_OK)
+        return -1;
     char current[QUESTION_KEY] = "";
     snprintf(current, sizeof(current), "%s",
              json_string_value(json_object_get(item, "question_key")));
+    int64_t swaps = json_integer_value(json_object_get(item, "swaps"));
     json_decref(item);
-    /* the rules are checked inside the transaction, so neither an answer nor
-     * another swap at the same moment can get past them */
-    if (db_begin() != DB_OK)
-        return -1;
     if (db_int(&answers, "SELECT count(*) FROM share_answers WHERE couple_id = $1 AND item_id = $2",
-               "ii", req->couple_id, item_id) != DB_OK ||
-        db_int(&swaps, "SELECT swaps FROM share_items WHERE couple_id = $1 AND id = $2", "ii",
-               req->couple_id, item_id) != DB_OK) {
-        db_rollback();
+               "ii", req->couple_id, item_id) != DB_OK)
         return -1;
-    }
     if (answers > 0 || swaps >= SHARE_SWAPS_PER_DAY) {
-        db_rollback();
         conflict(res, answers > 0
                           ? "Today's question can be swapped only before either of you answers."
                           : "You have swapped twice today. Pass on this one if it does not fit; "
@@ -523,15 +514,19 @@ static int swap(struct req *req, struct res *res)
         return 0;
     }
     const struct question *q;
-    bool ok = draw(req, current, &q) == 0 &&
-              db_exec("UPDATE share_items SET question_key = $3, text = $4, depth = $5,"
-                      " category = $6, swaps = swaps + 1 WHERE couple_id = $1 AND id = $2",
-                      "iissss", req->couple_id, item_id, q->key, q->text, question_depths[q->depth],
-                      q->category) >= 0 &&
-              mark_seen(req, q) >= 0 && db_commit() == DB_OK;
-    if (!ok) {
-        db_rollback();
+    if (draw(req, current, &q) != 0)
         return -1;
+    int changed = db_exec("UPDATE share_items SET question_key = $3, text = $4, depth = $5,"
+                          " category = $6, swaps = swaps + 1 WHERE couple_id = $1 AND id = $2"
+                          " AND swaps < $7 AND NOT EXISTS (SELECT 1 FROM share_answers a"
+                          " WHERE a.couple_id = $1 AND a.item_id = $2)",
+                          "iissssi", req->couple_id, item_id, q->key, q->text,
+                          question_depths[q->depth], q->category, (int64_t)SHARE_SWAPS_PER_DAY);
+    if (changed < 0 || (changed == 1 && mark_seen(req, q) < 0))
+        return -1;
+    if (changed == 0) {
+        conflict(res, "Today's question changed meanwhile: here it is.");
+        return 0;
     }
     res_redirect(res, "/share");
     return share_page(req, res);
@@ -584,7 +579,8 @@ static int comment(struct req *req, struct res *res)
         return rc < 0 ? -1 : 0;
     int64_t item_id = id_from(json_object_get(item, "id")), count = 0;
     json_decref(item);
-    if (db_int(&count, "SELECT count(*) FROM share_comments WHERE couple_id = $1 AND item_id = $2",
+    if (db_lock_couple(req->couple_id) != DB_OK ||
+        db_int(&count, "SELECT count(*) FROM share_comments WHERE couple_id = $1 AND item_id = $2",
                "ii", req->couple_id, item_id) != DB_OK)
         return -1;
     if (count >= SHARE_COMMENTS_PER_ITEM) {
@@ -609,7 +605,8 @@ static int comment(struct req *req, struct res *res)
 static int ask(struct req *req, struct res *res)
 {
     int64_t open = 0;
-    if (db_int(&open,
+    if (db_lock_couple(req->couple_id) != DB_OK ||
+        db_int(&open,
                "SELECT count(*) FROM share_items WHERE couple_id = $1 AND kind = 'ask'"
                " AND revealed_at IS NULL",
                "i", req->couple_id) != DB_OK)
@@ -711,11 +708,12 @@ static int archive(struct req *req, struct res *res)
         "SELECT i.id, i.kind, i.day, i.question_key, i.text, i.depth, i.category, i.author_id,"
         " i.swaps, i.created_at, i.revealed_at FROM share_items i"
         " WHERE i.couple_id = $1 AND i.revealed_at IS NOT NULL"
-        " AND (i.text LIKE $2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM share_answers a"
-        " WHERE a.couple_id = i.couple_id AND a.item_id = i.id AND a.text LIKE $2 ESCAPE '\\'))"
+        " AND (lower(i.text) LIKE lower($2) ESCAPE '\\' OR EXISTS (SELECT 1 FROM share_answers a"
+        " WHERE a.couple_id = i.couple_id AND a.item_id = i.id"
+        " AND lower(a.text) LIKE lower($2) ESCAPE '\\'))"
         " ORDER BY i.created_at DESC LIMIT $3 OFFSET $4";
-    if (db_query(&rows, sql, "isii", req->couple_id, pattern, (int64_t)SHARE_ARCHIVE_PAGE + 1,
-                 (page - 1) * SHARE_ARCHIVE_PAGE) != DB_OK)
+    if (db_query(&rows, sql, "isii:dssssssdiii", req->couple_id, pattern,
+                 (int64_t)SHARE_ARCHIVE_PAGE + 1, (page - 1) * SHARE_ARCHIVE_PAGE) != DB_OK)
         return -1;
     json_t *items = json_array();
     size_t i;
@@ -819,7 +817,7 @@ static int current_dive(struct req *req, json_t **dive)
     return db_row(dive,
                   "SELECT id, mode, first_user_id, position, paused, created_at FROM share_dives"
                   " WHERE couple_id = $1 AND finished_at IS NULL ORDER BY created_at DESC",
-                  "i", req->couple_id);
+                  "i:dsdibi", req->couple_id);
 }
 
 /* What both see of the dive: the question, who answers first, and in
@@ -848,7 +846,7 @@ static int dive_model(struct req *req, json_t *dive, json_t **out)
     if (db_query(&rows,
                  "SELECT position, user_id, text FROM share_dive_answers WHERE couple_id = $1"
                  " AND dive_id = $2 ORDER BY position LIMIT 100",
-                 "ii", req->couple_id, id) != DB_OK) {
+                 "ii:ids", req->couple_id, id) != DB_OK) {
         json_decref(m);
         return -1;
     }
@@ -916,6 +914,8 @@ static int dive_page(struct req *req, struct res *res)
 static int dive_start(struct req *req, struct res *res)
 {
     json_t *dive;
+    if (db_lock_couple(req->couple_id) != DB_OK)
+        return -1;
     int rc = current_dive(req, &dive);
     if (rc == DB_OK) {
         json_decref(dive);
@@ -955,7 +955,7 @@ static int running_dive(struct req *req, struct res *res, struct dive_state *st,
     st->id = id_from(json_object_get(dive, "id"));
     st->pos = (int)json_integer_value(json_object_get(dive, "position"));
     st->writing = !strcmp(json_string_value(json_object_get(dive, "mode")), "writing");
-    st->paused = json_integer_value(json_object_get(dive, "paused")) != 0;
+    st->paused = json_is_true(json_object_get(dive, "paused"));
     json_decref(dive);
     if (running && st->paused) {
         conflict(res, "This evening is paused. Resume it when you are both ready.");
@@ -990,7 +990,7 @@ static int dive_pause(struct req *req, struct res *res, int paused)
         return rc < 0 ? -1 : 0;
     if (db_exec("UPDATE share_dives SET paused = $3, updated_at = $4 WHERE couple_id = $1"
                 " AND id = $2",
-                "iiii", req->couple_id, st.id, (int64_t)paused, clock_now_ms()) < 0)
+                "iibi", req->couple_id, st.id, paused, clock_now_ms()) < 0)
         return -1;
     res_redirect(res, "/share/deep-dive");
     return dive_page(req, res);
@@ -1030,27 +1030,35 @@ static int dive_answer(struct req *req, struct res *res)
 
 /* What a person's export holds of Share: only what they wrote. */
 static const struct {
-    const char *key, *sql;
+    const char *key, *sql, *types;
 } exports[] = {
-    {"answers", "SELECT i.kind, i.day, i.text AS question, a.text AS answer, a.created_at,"
-                " a.updated_at FROM share_answers a JOIN share_items i"
-                " ON i.couple_id = a.couple_id AND i.id = a.item_id WHERE a.user_id = $1"
-                " ORDER BY a.created_at LIMIT 10000"},
-    {"comments", "SELECT i.day, i.text AS question, c.text AS comment, c.created_at"
-                 " FROM share_comments c JOIN share_items i ON i.couple_id = c.couple_id"
-                 " AND i.id = c.item_id WHERE c.user_id = $1 ORDER BY c.created_at LIMIT 10000"},
-    {"questions_asked", "SELECT text AS question, created_at FROM share_items"
-                        " WHERE author_id = $1 ORDER BY created_at LIMIT 10000"},
-    {"deep_dive_answers", "SELECT dive_id, position, text AS answer, created_at"
-                          " FROM share_dive_answers WHERE user_id = $1"
-                          " ORDER BY created_at LIMIT 10000"},
+    {"answers",
+     "SELECT i.kind, i.day, i.text AS question, a.text AS answer, a.created_at,"
+     " a.updated_at FROM share_answers a JOIN share_items i"
+     " ON i.couple_id = a.couple_id AND i.id = a.item_id WHERE a.user_id = $1"
+     " ORDER BY a.created_at LIMIT 10000",
+     "i:ssssii"},
+    {"comments",
+     "SELECT i.day, i.text AS question, c.text AS comment, c.created_at"
+     " FROM share_comments c JOIN share_items i ON i.couple_id = c.couple_id"
+     " AND i.id = c.item_id WHERE c.user_id = $1 ORDER BY c.created_at LIMIT 10000",
+     "i:sssi"},
+    {"questions_asked",
+     "SELECT text AS question, created_at FROM share_items"
+     " WHERE author_id = $1 ORDER BY created_at LIMIT 10000",
+     "i:si"},
+    {"deep_dive_answers",
+     "SELECT dive_id, position, text AS answer, created_at"
+     " FROM share_dive_answers WHERE user_id = $1"
+     " ORDER BY created_at LIMIT 10000",
+     "i:disi"},
 };
 
 static int export_share(int64_t user_id, json_t *out)
 {
     json_t *rows;
     for (size_t k = 0; k < ARRAY_LEN(exports); k++) {
-        if (db_query(&rows, exports[k].sql, "i", user_id) != DB_OK)
+        if (db_query(&rows, exports[k].sql, exports[k].types, user_id) != DB_OK)
             return -1;
         json_object_set_new(out, exports[k].key, rows);
     }
@@ -1064,10 +1072,19 @@ static int export_share(int64_t user_id, json_t *out)
 }
 
 /* A deleted account's own questions lose their words; the partner's answers
- * to them stay theirs (and in their export). Answers, reactions, comments and
- * deep-dive answers go with the account row. */
+ * to them stay theirs (and in their export). The person's answers,
+ * reactions, comments and deep-dive answers go. */
 static int erase_share(int64_t user_id)
 {
+    static const char *const erase[] = {
+        "DELETE FROM share_answers WHERE user_id = $1",
+        "DELETE FROM share_reactions WHERE user_id = $1",
+        "DELETE FROM share_comments WHERE user_id = $1",
+        "DELETE FROM share_dive_answers WHERE user_id = $1",
+    };
+    for (size_t k = 0; k < ARRAY_LEN(erase); k++)
+        if (db_exec(erase[k], "i", user_id) < 0)
+            return -1;
     return db_exec("UPDATE share_items SET text = 'A question from an account that was deleted',"
                    " author_id = NULL WHERE author_id = $1",
                    "i", user_id) < 0

@@ -1,58 +1,139 @@
-/* db.h: the one interface every module uses to reach the database.
+/* db.h: the one interface every module uses to reach the database, on
+ * SQLite or PostgreSQL alike. Nothing outside src/store knows which engine
+ * runs: a table of backend functions is chosen once, by db_open's URL.
  *
- * SQL is written once with $1, $2 ... placeholders. Parameters are described
- * by a type string, one letter each:
- *   'i'  int64_t
- *   's'  const char * (NULL binds NULL)
- *   'j'  json_t * (string, integer, real, boolean as 0/1, NULL or json null)
- * Rows come back as JSON objects keyed by column name. Columns named "id" or
- * ending in "_id" come back as decimal strings (ids are 63-bit; JavaScript
- * numbers are not), every other INTEGER as a number.
+ * Statements
+ *   SQL is written once, portable, with $1, $2 ... placeholders. One string
+ *   describes a statement's types: the parameters, then, after a colon, the
+ *   result columns, one letter each:
+ *     parameters  'i' int64_t, 's' const char * (NULL binds NULL),
+ *                 'b' int (a yes/no: 0 or 1)
+ *     columns     'i' an integer, 'd' an id (an integer that JSON carries as
+ *                 a decimal string: ids are 63-bit, JavaScript numbers are
+ *                 not), 's' text, 'b' a yes/no (JSON true/false, from an
+ *                 integer or a boolean), 'f' a real number
+ *   "is:dsb" takes an integer and a text and returns three columns. Rows
+ *   come back as JSON objects keyed by column name, every value typed as
+ *   declared (NULL as json null), so both engines answer alike. A column
+ *   count that differs from the declared one is an error (logged).
+ *   Statements are prepared once per connection and cached by the address
+ *   of the SQL string: pass string literals.
  *
- * Each worker thread has its own connection with its own cache of prepared
- * statements, keyed by the SQL string's address: pass string literals. */
+ * Connections and transactions
+ *   Each thread has its own connection. Outside a transaction each statement
+ *   commits by itself. db_begin/db_commit/db_rollback nest: the outermost
+ *   is a transaction (on SQLite BEGIN IMMEDIATE), inner ones savepoints.
+ *   db_tx runs a function in a transaction and runs it again, whole, when
+ *   the engine reports a serialization failure or deadlock (SQLSTATE 40001,
+ *   40P01) or stays busy: this is the one place such failures are retried.
+ *
+ *   An HTTP request runs between db_request_start and db_request_finish: its
+ *   transaction begins at its first write (or db_lock_couple) and ends when
+ *   the request does, committed when it succeeded and rolled back otherwise,
+ *   so a request never leaves half of its writes behind. A retryable
+ *   failure inside it makes db_request_finish answer DB_RETRY: the server
+ *   then runs the whole request again. Reads before the first write commit
+ *   on their own: rules that must hold under concurrency are conditional
+ *   writes (UPDATE ... WHERE ..., then check the count) or run after
+ *   db_lock_couple.
+ *
+ * Migrations
+ *   migrations/MODULE/NNN_name.sql, applied per module in the order db_open
+ *   is given, each in one transaction; NNN_name.sqlite.sql and
+ *   NNN_name.pg.sql replace the portable file where the dialects must
+ *   differ. Files are written for SQLite's STRICT tables; on PostgreSQL
+ *   INTEGER reads as BIGINT (ids and times are 64-bit on both) and STRICT is
+ *   dropped. Each applied file's checksum is kept: a changed file, a missing
+ *   one or two files with one number stop start-up. */
 #ifndef HEARTH_DB_H
 #define HEARTH_DB_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum {
     DB_OK = 0,
     DB_ERROR = -1,     /* logged; the caller answers 500 */
     DB_NOT_FOUND = -2, /* db_row found no row */
     DB_CONFLICT = -3,  /* a UNIQUE or PRIMARY KEY constraint refused the write */
-    DB_BUSY = -4,      /* still locked after the busy timeout */
+    DB_BUSY = -4,      /* locked too long, or a serialization failure or deadlock */
+    DB_RETRY = -5,     /* from db_request_finish: run the whole request again */
 };
 
-enum { DB_MAX_ROWS = 10000 };
+enum {
+    DB_MAX_ROWS = 10000, /* a query returning more is a bug (a missing LIMIT) */
+    DB_TX_TRIES = 5,     /* attempts of a transaction that keeps being refused */
+};
 
-/* Opens (creating when missing) the database at path, applies pending
- * migrations, and prepares per-thread connections. Returns DB_OK or
- * DB_ERROR with a message on stderr. */
-int db_open(const char *path);
-/* Closes every connection of every thread. Call after the server stopped. */
+/* Opens the database named by url: a path or "sqlite:PATH" (created when
+ * missing), or "postgres://..." / "postgresql://..." (libpq). Applies
+ * pending migrations of modules (a NULL-terminated list, in order) and
+ * refuses to start when an applied one changed. Returns DB_OK, or DB_ERROR
+ * with the reason logged. */
+int db_open(const char *url, const char *const *modules);
+/* Closes every thread's connection. Call after the server stopped. */
 void db_close(void);
-/* Applies pending migrations only (hearth migrate). Returns the count applied
- * through *applied, or DB_ERROR. */
-int db_migrate(const char *path, int *applied);
+/* Applies pending migrations only (hearth migrate); *applied gets the
+ * count. */
+int db_migrate(const char *url, const char *const *modules, int *applied);
+/* Prints every migration of modules as applied (with its time) or pending
+ * (hearth migrate --status). */
+int db_migrate_status(const char *url, const char *const *modules, FILE *out);
+/* "SQLite at var/hearth.db" or "PostgreSQL at host/db", for the start-up
+ * line (never a password). */
+const char *db_describe(void);
 
-/* Runs a statement that returns no rows. Returns the number of rows changed,
- * or a negative DB_ code. */
+/* Runs a statement that returns no rows. Returns the number of rows it
+ * changed, or a negative DB_ code. */
 int db_exec(const char *sql, const char *types, ...);
-/* Runs a query; *rows receives a new JSON array of row objects (caller
- * decrefs). Returns DB_OK or a negative code. The SQL bounds its rows with
- * LIMIT; past DB_MAX_ROWS the query fails (a missing LIMIT is a bug). */
+/* Runs a query; *rows gets a new JSON array of row objects (caller
+ * decrefs). Returns DB_OK or a negative code. */
 int db_query(json_t **rows, const char *sql, const char *types, ...);
-/* Runs a query and returns its first row through *row (caller decrefs), or
- * DB_NOT_FOUND. */
+/* The first row of a query in *row (caller decrefs), or DB_NOT_FOUND. */
 int db_row(json_t **row, const char *sql, const char *types, ...);
-/* Runs a query whose first column of the first row is an integer. */
+/* The first column of the first row, an integer (or a yes/no as 0 or 1),
+ * in *out; DB_NOT_FOUND when there is no row. types describes parameters
+ * only. */
 int db_int(int64_t *out, const char *sql, const char *types, ...);
 
-/* Transactions on this thread's connection: BEGIN IMMEDIATE, COMMIT,
- * ROLLBACK. */
+/* Transactions on this thread's connection (savepoints when nested). */
 int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
+/* Runs fn(arg) in a transaction: commits when it returns >= 0, rolls back
+ * otherwise, and runs it again (DB_TX_TRIES in all) after a serialization
+ * failure, deadlock or busy database. Inside another transaction it is a
+ * savepoint, and the retry belongs to the outermost one. Returns what fn
+ * returned, or a negative DB_ code. */
+int db_tx(int (*fn)(void *arg), void *arg);
+/* Inside a transaction (or a request, starting its transaction): holds the
+ * couple's row until the end, so that concurrent writes of one couple run
+ * one after the other. */
+int db_lock_couple(int64_t couple_id);
+
+/* Brackets an HTTP request's handler on this thread (see above). finish
+ * commits when ok, else rolls back; it returns DB_OK, DB_ERROR (the commit
+ * failed, or the handler left a transaction of its own open: logged and
+ * rolled back), or DB_RETRY. */
+void db_request_start(void);
+int db_request_finish(bool ok);
+
+/* Test builds (HEARTH_TEST_FAULTS): the nth statement of this thread's next
+ * request fails as if the engine had (0: none); db_request_calls() tells how
+ * many statements the last request ran. */
+void db_fail_nth(int n);
+int db_request_calls(void);
+
+/* hearth sql: runs a query on url and prints its rows, values separated by
+ * '|', NULL as nothing (as the sqlite3 shell does); anything that is not a
+ * query may be several statements. For tests and operators. Returns DB_OK
+ * or a negative code. */
+int db_shell(const char *url, const char *sql, FILE *out);
+/* hearth copy: copies every row of every table from one database to
+ * another whose schema db_migrate brought to the same migrations (it must
+ * hold no rows yet); counts are checked table by table. Returns DB_OK or
+ * DB_ERROR with the reason logged. */
+int db_copy(const char *from_url, const char *to_url, const char *const *modules);
 
 #endif

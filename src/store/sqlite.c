@@ -1,18 +1,18 @@
-/* sqlite.c: the SQLite backend of db.h. One connection per thread, opened on
- * first use with WAL, foreign keys, a busy timeout and synchronous=FULL;
- * prepared statements cached per connection. */
-#include <pthread.h>
+/* sqlite.c: the SQLite backend of db.h. Connections open with WAL, foreign
+ * keys, a busy timeout and synchronous=FULL (a 2xx means the write is on
+ * disk); statements are prepared once per connection and cached by the
+ * address of their SQL; values are read as their columns are declared. */
+#include <errno.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "core/assets.h"
-#include "core/clock.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "store/backend.h"
 #include "store/db.h"
 
 enum { BUSY_TIMEOUT_MS = 5000, SQL_MAX = 16 * 1024 };
@@ -22,26 +22,37 @@ struct cached {
     sqlite3_stmt *stmt;
 };
 
-struct conn {
+struct db_conn {
     sqlite3 *db;
     struct cached *cache;
     size_t ncache, capcache;
-    struct conn *next;
 };
 
-static char *db_path;
-static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct conn *conns;
-static __thread struct conn *tconn;
+/* Creates the database's directory when it is missing (var/ on first run). */
+static void ensure_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash == path)
+        return;
+    char dir[4096];
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof(dir))
+        return;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        log_error("db: cannot create the directory %s", dir);
+}
 
-static int open_handle(const char *path, sqlite3 **out)
+static struct db_conn *sqlite_connect(const char *path)
 {
     sqlite3 *db = NULL;
+    ensure_parent_dir(path);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         log_error("db: cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         sqlite3_close(db);
-        return DB_ERROR;
+        return NULL;
     }
     sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
     char *err = NULL;
@@ -52,32 +63,14 @@ static int open_handle(const char *path, sqlite3 **out)
         log_error("db: cannot configure %s: %s", path, err);
         sqlite3_free(err);
         sqlite3_close(db);
-        return DB_ERROR;
-    }
-    *out = db;
-    return DB_OK;
-}
-
-static struct conn *conn_get(void)
-{
-    if (tconn != NULL)
-        return tconn;
-    if (db_path == NULL)
-        return NULL;
-    struct conn *c = xcalloc(1, sizeof(*c));
-    if (open_handle(db_path, &c->db) != DB_OK) {
-        free(c);
         return NULL;
     }
-    pthread_mutex_lock(&conns_lock);
-    c->next = conns;
-    conns = c;
-    pthread_mutex_unlock(&conns_lock);
-    tconn = c;
+    struct db_conn *c = xcalloc(1, sizeof(*c));
+    c->db = db;
     return c;
 }
 
-static void conn_close(struct conn *c)
+static void sqlite_disconnect(struct db_conn *c)
 {
     for (size_t i = 0; i < c->capcache; i++)
         if (c->cache[i].stmt != NULL)
@@ -118,7 +111,7 @@ static size_t hash_ptr(const void *p, size_t cap)
     return (size_t)(v >> 7) & (cap - 1);
 }
 
-static void cache_put(struct conn *c, const char *key, sqlite3_stmt *st)
+static void cache_put(struct db_conn *c, const char *key, sqlite3_stmt *st)
 {
     if ((c->ncache + 1) * 2 > c->capcache) {
         size_t cap = c->capcache ? c->capcache * 2 : 64;
@@ -143,9 +136,9 @@ static void cache_put(struct conn *c, const char *key, sqlite3_stmt *st)
     c->ncache++;
 }
 
-static sqlite3_stmt *prepare(struct conn *c, const char *sql)
+static sqlite3_stmt *prepare(struct db_conn *c, const char *sql, bool cached)
 {
-    if (c->capcache > 0) {
+    if (cached && c->capcache > 0) {
         size_t h = hash_ptr(sql, c->capcache);
         while (c->cache[h].key != NULL) {
             if (c->cache[h].key == sql)
@@ -153,49 +146,37 @@ static sqlite3_stmt *prepare(struct conn *c, const char *sql)
             h = (h + 1) & (c->capcache - 1);
         }
     }
-    char text[SQL_MAX];
+    char *text = xmalloc(SQL_MAX);
     sqlite3_stmt *st = NULL;
-    if (rewrite_sql(sql, text, sizeof(text)) != 0 ||
-        sqlite3_prepare_v3(c->db, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    if (rewrite_sql(sql, text, SQL_MAX) != 0 ||
+        sqlite3_prepare_v3(c->db, text, -1, cached ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL) !=
+            SQLITE_OK) {
         log_error("db: cannot prepare [%.60s]: %s", sql, sqlite3_errmsg(c->db));
+        free(text);
         return NULL;
     }
-    cache_put(c, sql, st);
+    free(text);
+    if (cached)
+        cache_put(c, sql, st);
     return st;
 }
 
-static int bind_all(sqlite3_stmt *st, const char *types, va_list ap)
+static int bind_all(sqlite3_stmt *st, const struct db_param *params, int n)
 {
     int rc = SQLITE_OK;
-    for (int i = 0; types != NULL && types[i] != '\0' && rc == SQLITE_OK; i++) {
-        int idx = i + 1;
-        if (types[i] == 'i') {
-            rc = sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
-        } else if (types[i] == 's') {
-            const char *s = va_arg(ap, const char *);
-            rc = s ? sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT)
-                   : sqlite3_bind_null(st, idx);
-        } else if (types[i] == 'j') {
-            json_t *v = va_arg(ap, json_t *);
-            switch (json_typeof(v)) {
-            case JSON_STRING:
-                rc = sqlite3_bind_text(st, idx, json_string_value(v), (int)json_string_length(v),
-                                       SQLITE_TRANSIENT);
-                break;
-            case JSON_INTEGER: rc = sqlite3_bind_int64(st, idx, json_integer_value(v)); break;
-            case JSON_REAL: rc = sqlite3_bind_double(st, idx, json_real_value(v)); break;
-            case JSON_TRUE: rc = sqlite3_bind_int(st, idx, 1); break;
-            case JSON_FALSE: rc = sqlite3_bind_int(st, idx, 0); break;
-            default: rc = sqlite3_bind_null(st, idx);
-            }
-        } else {
-            fatal("db: unknown parameter type '%c'", types[i]);
-        }
+    for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+        const struct db_param *p = &params[i];
+        if (p->type == 'i' || p->type == 'b')
+            rc = sqlite3_bind_int64(st, i + 1, p->i);
+        else if (p->s == NULL)
+            rc = sqlite3_bind_null(st, i + 1);
+        else
+            rc = sqlite3_bind_text(st, i + 1, p->s, -1, SQLITE_TRANSIENT);
     }
     return rc;
 }
 
-static int map_error(struct conn *c, int rc, const char *sql)
+static int map_error(struct db_conn *c, int rc, const char *sql)
 {
     int ext = sqlite3_extended_errcode(c->db);
     if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -206,58 +187,41 @@ static int map_error(struct conn *c, int rc, const char *sql)
     return DB_ERROR;
 }
 
-static bool is_id_column(const char *name)
+static json_t *column(sqlite3_stmt *st, int i, char type)
 {
-    return strcmp(name, "id") == 0 || str_ends(name, "_id");
-}
-
-static json_t *row_json(sqlite3_stmt *st)
-{
-    json_t *row = json_object();
-    int n = sqlite3_column_count(st);
-    for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(st, i);
-        json_t *v;
-        switch (sqlite3_column_type(st, i)) {
-        case SQLITE_INTEGER: {
-            sqlite3_int64 x = sqlite3_column_int64(st, i);
-            if (is_id_column(name)) {
-                char tmp[24];
-                snprintf(tmp, sizeof(tmp), "%lld", (long long)x);
-                v = json_string(tmp);
-            } else {
-                v = json_integer(x);
-            }
-            break;
-        }
-        case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
-        case SQLITE_TEXT:
-            v = json_stringn((const char *)sqlite3_column_text(st, i),
-                             (size_t)sqlite3_column_bytes(st, i));
-            if (v == NULL)
-                v = json_null();
-            break;
-        default: v = json_null();
-        }
-        json_object_set_new(row, name, v);
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return json_null();
+    switch (type) {
+    case 'i': return json_integer(sqlite3_column_int64(st, i));
+    case 'b': return json_boolean(sqlite3_column_int64(st, i) != 0);
+    case 'f': return json_real(sqlite3_column_double(st, i));
+    case 'd': {
+        char tmp[24];
+        snprintf(tmp, sizeof(tmp), "%lld", (long long)sqlite3_column_int64(st, i));
+        return json_string(tmp);
     }
-    return row;
+    default: {
+        const char *text = (const char *)sqlite3_column_text(st, i);
+        return db_value_from_text('s', text, (size_t)sqlite3_column_bytes(st, i));
+    }
+    }
 }
 
-/* Runs sql; with rows non-NULL collects up to max rows. Returns the number of
- * changes for writes, DB_OK for reads, or a negative code. */
-static int run(const char *sql, const char *types, va_list ap, json_t *rows, size_t max)
+static int sqlite_run(struct db_conn *c, const char *sql, const struct db_param *params,
+                      int nparams, const char *cols, json_t *rows, size_t max, bool cached)
 {
-    struct conn *c = conn_get();
-    if (c == NULL)
-        return DB_ERROR;
-    sqlite3_stmt *st = prepare(c, sql);
+    sqlite3_stmt *st = prepare(c, sql, cached);
     if (st == NULL)
         return DB_ERROR;
-    int result = DB_OK;
-    int rc = bind_all(st, types, ap);
+    int result = DB_OK, rc = bind_all(st, params, nparams);
+    int ncols = sqlite3_column_count(st);
     if (rc != SQLITE_OK) {
         result = map_error(c, rc, sql);
+        goto out;
+    }
+    if (rows != NULL && cols != NULL && (size_t)ncols != db_cols_count(cols)) {
+        log_error("db: [%.60s] returns %d columns, %zu declared", sql, ncols, db_cols_count(cols));
+        result = DB_ERROR;
         goto out;
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -271,7 +235,11 @@ static int run(const char *sql, const char *types, va_list ap, json_t *rows, siz
             }
             break;
         }
-        json_array_append_new(rows, row_json(st));
+        json_t *row = json_object();
+        for (int i = 0; i < ncols; i++)
+            json_object_set_new(row, sqlite3_column_name(st, i),
+                                column(st, i, cols ? cols[i] : 't'));
+        json_array_append_new(rows, row);
     }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         result = map_error(c, rc, sql);
@@ -280,201 +248,75 @@ static int run(const char *sql, const char *types, va_list ap, json_t *rows, siz
     if (rows == NULL)
         result = sqlite3_changes(c->db);
 out:
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    if (cached) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    } else {
+        sqlite3_finalize(st);
+    }
     return result;
 }
 
-int db_exec(const char *sql, const char *types, ...)
+static int sqlite_script(struct db_conn *c, const char *sql)
 {
-    va_list ap;
-    va_start(ap, types);
-    int rc = run(sql, types, ap, NULL, 0);
-    va_end(ap);
-    return rc;
+    char *err = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
+    if (rc == SQLITE_OK)
+        return DB_OK;
+    int mapped = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? DB_BUSY : DB_ERROR;
+    if (mapped == DB_ERROR)
+        log_error("db: [%.60s]: %s", sql, err ? err : sqlite3_errstr(rc));
+    sqlite3_free(err);
+    return mapped;
 }
 
-int db_query(json_t **rows, const char *sql, const char *types, ...)
+static char *sqlite_dialect(const char *sql)
 {
-    va_list ap;
-    va_start(ap, types);
-    json_t *list = json_array();
-    int rc = run(sql, types, ap, list, DB_MAX_ROWS);
-    va_end(ap);
-    if (rc < 0) {
-        json_decref(list);
-        *rows = NULL;
-        return rc;
-    }
-    *rows = list;
+    (void)sql;
+    return NULL; /* migrations are written for SQLite */
+}
+
+/* One server per SQLite file: each migration's BEGIN IMMEDIATE is enough. */
+static int sqlite_migration_lock(struct db_conn *c, bool take)
+{
+    (void)c;
+    (void)take;
     return DB_OK;
 }
 
-static int first_row(json_t **row, const char *sql, const char *types, va_list ap)
+static int sqlite_tables(struct db_conn *c, json_t **names)
 {
-    json_t *list = json_array();
-    int rc = run(sql, types, ap, list, 1);
-    *row = NULL;
-    if (rc >= 0 && json_array_size(list) == 0)
-        rc = DB_NOT_FOUND;
-    else if (rc >= 0)
-        *row = json_incref(json_array_get(list, 0));
-    json_decref(list);
+    json_t *rows = json_array();
+    int rc = sqlite_run(c,
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                        " AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+                        NULL, 0, "s", rows, DB_MAX_ROWS, false);
+    *names = json_array();
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row)
+        json_array_append(*names, json_object_get(row, "name"));
+    json_decref(rows);
     return rc < 0 ? rc : DB_OK;
 }
 
-int db_row(json_t **row, const char *sql, const char *types, ...)
+static void sqlite_describe(const char *path, char *out, size_t len)
 {
-    va_list ap;
-    va_start(ap, types);
-    int rc = first_row(row, sql, types, ap);
-    va_end(ap);
-    return rc;
+    snprintf(out, len, "SQLite at %s", path);
 }
 
-int db_int(int64_t *out, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    json_t *row;
-    int rc = first_row(&row, sql, types, ap);
-    va_end(ap);
-    if (rc != DB_OK)
-        return rc;
-    const char *key;
-    json_t *v;
-    *out = 0;
-    json_object_foreach (row, key, v) {
-        if (json_is_integer(v))
-            *out = json_integer_value(v);
-        else if (json_is_string(v))
-            parse_int64(json_string_value(v), json_string_length(v), out);
-        break;
-    }
-    json_decref(row);
-    return DB_OK;
-}
-
-int db_begin(void)
-{
-    return db_exec("BEGIN IMMEDIATE", "") < 0 ? DB_ERROR : DB_OK;
-}
-
-int db_commit(void)
-{
-    return db_exec("COMMIT", "") < 0 ? DB_ERROR : DB_OK;
-}
-
-void db_rollback(void)
-{
-    struct conn *c = conn_get();
-    if (c != NULL && !sqlite3_get_autocommit(c->db))
-        db_exec("ROLLBACK", "");
-}
-
-/* Migrations: migrations/NNN_name.sql, applied in order, each in its own
- * transaction together with its row in schema_version. */
-struct migrate_ctx {
-    sqlite3 *db;
-    int applied;
-    int failed;
+const struct db_backend db_sqlite_backend = {
+    .name = "SQLite",
+    .dialect_suffix = ".sqlite.sql",
+    .begin = "BEGIN IMMEDIATE",
+    /* BEGIN IMMEDIATE already holds the one write lock */
+    .lock_couple = "SELECT id FROM couples WHERE id = $1",
+    .connect = sqlite_connect,
+    .disconnect = sqlite_disconnect,
+    .run = sqlite_run,
+    .script = sqlite_script,
+    .dialect = sqlite_dialect,
+    .migration_lock = sqlite_migration_lock,
+    .tables = sqlite_tables,
+    .describe = sqlite_describe,
 };
-
-static int apply_one(const char *name, const char *sql, size_t size, void *arg)
-{
-    struct migrate_ctx *m = arg;
-    const char *base = name + strlen("migrations/");
-    int version = 0;
-    for (const char *d = base; *d >= '0' && *d <= '9' && version < 100000; d++)
-        version = version * 10 + (*d - '0');
-    if (version <= 0 || !str_ends(name, ".sql")) {
-        log_error("db: migration file %s must be named NNN_name.sql", name);
-        m->failed = 1;
-        return 1;
-    }
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(m->db, "SELECT 1 FROM schema_version WHERE version = ?1", -1, &st, NULL);
-    sqlite3_bind_int(st, 1, version);
-    int done = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (done)
-        return 0;
-    char *err = NULL;
-    if (sqlite3_exec(m->db, "BEGIN IMMEDIATE", NULL, NULL, &err) != SQLITE_OK ||
-        sqlite3_exec(m->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-        log_error("db: migration %s failed: %s", base, err ? err : "?");
-        sqlite3_free(err);
-        sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
-        m->failed = 1;
-        return 1;
-    }
-    sqlite3_prepare_v2(m->db,
-                       "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                       -1, &st, NULL);
-    sqlite3_bind_int(st, 1, version);
-    sqlite3_bind_text(st, 2, base, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, clock_now_ms());
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE || sqlite3_exec(m->db, "COMMIT", NULL, NULL, &err) != SQLITE_OK) {
-        log_error("db: migration %s could not be recorded: %s", base, sqlite3_errmsg(m->db));
-        sqlite3_free(err);
-        sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
-        m->failed = 1;
-        return 1;
-    }
-    (void)size;
-    m->applied++;
-    return 0;
-}
-
-int db_migrate(const char *path, int *applied)
-{
-    struct migrate_ctx m = {0};
-    if (open_handle(path, &m.db) != DB_OK)
-        return DB_ERROR;
-    char *err = NULL;
-    if (sqlite3_exec(m.db,
-                     "CREATE TABLE IF NOT EXISTS schema_version ("
-                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                     " applied_at INTEGER NOT NULL) STRICT",
-                     NULL, NULL, &err) != SQLITE_OK) {
-        log_error("db: cannot create schema_version: %s", err);
-        sqlite3_free(err);
-        sqlite3_close(m.db);
-        return DB_ERROR;
-    }
-    assets_each("migrations/", apply_one, &m);
-    sqlite3_close(m.db);
-    if (applied != NULL)
-        *applied = m.applied;
-    return m.failed ? DB_ERROR : DB_OK;
-}
-
-int db_open(const char *path)
-{
-    int applied = 0;
-    if (db_migrate(path, &applied) != DB_OK)
-        return DB_ERROR;
-    if (applied > 0)
-        log_info("db: applied %d migration(s)", applied);
-    free(db_path);
-    db_path = xstrdup(path);
-    return DB_OK;
-}
-
-void db_close(void)
-{
-    pthread_mutex_lock(&conns_lock);
-    struct conn *c = conns;
-    conns = NULL;
-    pthread_mutex_unlock(&conns_lock);
-    while (c != NULL) {
-        struct conn *next = c->next;
-        conn_close(c);
-        c = next;
-    }
-    tconn = NULL;
-    free(db_path);
-    db_path = NULL;
-}

@@ -7,7 +7,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { startServer, client, run, root, securityHeaders, setCookieLines } from './server.mjs';
+import {
+  startServer, client, run, root, securityHeaders, setCookieLines, newDatabase, sql, sqliteOnly,
+} from './server.mjs';
 
 let server;
 let get;
@@ -171,8 +173,7 @@ test('health answers 503 when the database fails', async () => {
   try {
     const ok = await fetch(own.url + '/healthz');
     assert.equal(ok.status, 200);
-    const r = spawnSync('sqlite3', [own.db, 'DROP TABLE schema_version;'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    sql(own, 'DROP TABLE schema_migrations');
     const res = await fetch(own.url + '/healthz');
     assert.equal(res.status, 503);
     assert.deepEqual(await res.json(), { status: 'unavailable' });
@@ -193,19 +194,32 @@ test('--version and --help print and exit 0', () => {
 });
 
 test('migrate applies migrations once and records them', () => {
+  const fresh = newDatabase();
+  try {
+    const first = run(['migrate', '--db', fresh.db]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^[1-9]\d* migration\(s\) applied/);
+    const second = run(['migrate'], { env: { ...process.env, HEARTH_DB: fresh.db } });
+    assert.equal(second.status, 0);
+    assert.match(second.stdout, /^0 migration\(s\) applied/);
+    const count = sql({ db: fresh.db }, 'SELECT count(*) FROM schema_migrations');
+    assert.ok(Number(count) >= 4);
+    const status = run(['migrate', '--status', '--db', fresh.db]);
+    assert.equal(status.status, 0);
+    assert.match(status.stdout, /^core +001 settings +applied \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);
+    assert.match(status.stdout, /^share +001 share +applied/m);
+  } finally {
+    fresh.remove();
+  }
+});
+
+test('a SQLite database is made in WAL mode, its directory created', sqliteOnly, () => {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-migrate-'));
   try {
     const db = join(dir, 'sub', 'h.db');
-    const first = run(['migrate', '--db', db]);
-    assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /^[1-9]\d* migration\(s\) applied/);
-    const second = run(['migrate'], { env: { ...process.env, HEARTH_DB: db } });
-    assert.equal(second.status, 0);
-    assert.match(second.stdout, /^0 migration\(s\) applied/);
-    const tables = spawnSync('sqlite3', [db, 'SELECT count(*) FROM schema_version; PRAGMA journal_mode;'],
-      { encoding: 'utf8' }).stdout.trim().split('\n');
-    assert.ok(Number(tables[0]) >= 1);
-    assert.equal(tables[1], 'wal');
+    assert.equal(run(['migrate', '--db', `sqlite:${db}`]).status, 0);
+    const mode = spawnSync('sqlite3', [db, 'PRAGMA journal_mode;'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(mode, 'wal');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

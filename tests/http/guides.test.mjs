@@ -21,7 +21,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, run, root, setCookieLines } from './server.mjs';
+import {
+  engine, newDatabase, startServer, run, root, setCookieLines,
+} from './server.mjs';
 import {
   Browser, api, apiOk, fieldError, inputValue, newPerson, signup, signupBrowser, sql,
   unique,
@@ -330,12 +332,14 @@ test('the network address is stored only as its /24, and no comment holds an add
   assert.ok(floods.includes('127.0.0.0/24'), floods.join(', '));
   for (const a of floods) assert.match(a, /^127\.\d+\.\d+\.0\/24$/);
   const comments = sql(server, 'SELECT * FROM comments');
-  const dump = spawnSync('sqlite3', [server.db, '.dump comments comment_floods'], { encoding: 'utf8' }).stdout;
   for (const address of new Set(['127.0.0.1', '127.0.0.77', ...usedAddresses])) {
     assert.ok(!comments.includes(address), `${address} in comments`);
-    assert.ok(!dump.includes(`'${address}'`), `${address} in the dump`);
+    assert.ok(!floods.includes(address), `${address} in the flood table`);
   }
-  const columns = sql(server, 'SELECT name FROM pragma_table_info(\'comments\')');
+  const columns = sql(server, engine === 'sqlite'
+    ? "SELECT name FROM pragma_table_info('comments')"
+    : "SELECT column_name FROM information_schema.columns WHERE table_name = 'comments'");
+  assert.ok(columns.includes('email'));
   assert.doesNotMatch(columns, /ip|address|addr/i);
 });
 
@@ -1370,12 +1374,12 @@ test('non-operators get 404 on every /admin page and action, as pages and under 
 const serveOn = (db) => startServer({ db });
 
 describe('restarting on the same database', () => {
-  let dir;
+  let fresh;
   let second;
   const edits = {};
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hearth-seed-'));
-    const db = join(dir, 'hearth.db');
+    fresh = newDatabase();
+    const { db } = fresh;
     const first = await serveOn(db);
     const owner = await signup(first, newPerson('seedop'));
     grant(owner.email, 'grant', db);
@@ -1397,7 +1401,7 @@ describe('restarting on the same database', () => {
   });
   after(async () => {
     if (second) assert.equal((await second.stop()).code, 0);
-    rmSync(dir, { recursive: true, force: true });
+    fresh.remove();
   });
 
   test('an edited seeded guide keeps its edit and an unpublished one stays unpublished', async () => {

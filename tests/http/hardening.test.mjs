@@ -8,7 +8,7 @@ import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { root, startServer } from './server.mjs';
+import { onceOnly, root, startServer } from './server.mjs';
 import { api, apiOk, login, newPerson, signup } from './people.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -85,7 +85,7 @@ async function trickle(server, addresses) {
   }
 }
 
-test('1,100 connections trickling their headers neither block others nor outlive the deadline', async () => {
+test('1,100 connections trickling their headers neither block others nor outlive the deadline', onceOnly, async () => {
   const server = await startServer();
   try {
     await trickle(server, Array.from({ length: 20 }, (_, a) => `127.0.0.${a + 2}`));
@@ -94,7 +94,7 @@ test('1,100 connections trickling their headers neither block others nor outlive
   }
 });
 
-test('behind a trusted proxy, slow connections from its pool meet the same deadline', async () => {
+test('behind a trusted proxy, slow connections from its pool meet the same deadline', onceOnly, async () => {
   // every connection comes from the proxy, which no per-address limit holds
   const server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
   try {
@@ -104,7 +104,7 @@ test('behind a trusted proxy, slow connections from its pool meet the same deadl
   }
 });
 
-test('a body must keep coming: one sent a byte a second is cut off', async () => {
+test('a body must keep coming: one sent a byte a second is cut off', onceOnly, async () => {
   const server = await startServer();
   try {
     const headers = 'POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n'
@@ -121,7 +121,7 @@ test('a body must keep coming: one sent a byte a second is cut off', async () =>
   }
 });
 
-test('one address holds at most 64 connections; others are not held back', async () => {
+test('one address holds at most 64 connections; others are not held back', onceOnly, async () => {
   const server = await startServer();
   const open = [];
   try {
@@ -155,7 +155,7 @@ async function headersOnly(server, lines) {
   return answered ? answered.split('\r\n')[0] : 'no answer';
 }
 
-test('who may ask is decided before the body is read', async () => {
+test('who may ask is decided before the body is read', onceOnly, async () => {
   const server = await startServer();
   try {
     const ana = await signup(server, newPerson('early'));
@@ -180,7 +180,7 @@ test('who may ask is decided before the body is read', async () => {
   }
 });
 
-test('an address with too many query fields answers 400 at once', async () => {
+test('an address with too many query fields answers 400 at once', onceOnly, async () => {
   const server = await startServer();
   try {
     const query = Array.from({ length: 1000 }, (_, i) => `f${i}=1`).join('&');
@@ -220,7 +220,7 @@ test('names refuse right-to-left overrides and zero-width characters', async () 
   }
 });
 
-test('only a test build moves its clock; a release build tells real time', async () => {
+test('only a test build moves its clock; a release build tells real time', onceOnly, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-clock-'));
   const clock = join(dir, 'offset');
   const tenYears = 3650 * 24 * 3600 * 1000;

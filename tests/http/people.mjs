@@ -2,10 +2,11 @@
 // both through the JSON API (bearer tokens) and through the HTML forms (a
 // small browser with a cookie jar and CSRF tokens).
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
-import { setCookieLines, startServer } from './server.mjs';
+import { setCookieLines, sql, startServer } from './server.mjs';
+
+export { sql };
 
 export const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 export const CHROME_ANDROID = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 '
@@ -259,14 +260,6 @@ export async function signupBrowser(server, person = newPerson(), { userAgent, t
   person.id = me.account.id;
   person.user = me.account;
   return { person, browser };
-}
-
-// Runs SQL on the server's database with the sqlite3 command-line tool;
-// returns its standard output.
-export function sql(server, statement) {
-  const r = spawnSync('sqlite3', [server.db, statement], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim();
 }
 
 // A free loopback port (closed again before it is returned).

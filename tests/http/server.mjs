@@ -17,13 +17,48 @@ export function run(args, options = {}) {
   return spawnSync(bin, args, { encoding: 'utf8', cwd: root, ...options });
 }
 
+// The engine the suite runs on: SQLite, or with HEARTH_TEST_DB=postgres the
+// PostgreSQL server at HEARTH_TEST_PG (scripts/pg.sh starts one).
+export const engine = process.env.HEARTH_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+// For tests that hold only on SQLite (its files, its shell).
+export const sqliteOnly = { skip: engine !== 'sqlite' && 'SQLite only' };
+// For tests whose subject has nothing to do with the database: run once.
+export const onceOnly = { skip: engine !== 'sqlite' && 'engine-independent: run on SQLite' };
+
+let databases = 0;
+// A new, empty database of the engine under test: {db (a path or a URL),
+// remove()}.
+export function newDatabase() {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-test-'));
+    return { db: join(dir, 'hearth.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  databases += 1;
+  const name = `hearth_${process.pid}_${databases}`;
+  const admin = `${process.env.HEARTH_TEST_PG}/postgres`;
+  const made = run(['sql', `CREATE DATABASE ${name}`, '--db', admin]);
+  if (made.status !== 0) throw new Error(`cannot create a database: ${made.stderr}`);
+  return {
+    db: `${process.env.HEARTH_TEST_PG}/${name}`,
+    remove: () => run(['sql', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`, '--db', admin]),
+  };
+}
+
+// Runs SQL on a server's database (server.db) with `hearth sql`: rows come
+// back one a line, values separated by '|'.
+export function sql(server, statement) {
+  const r = run(['sql', statement, '--db', server.db]);
+  if (r.status !== 0) throw new Error(`hearth sql: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 // Starts a server. Options: args (more flags), env, db (a database file to
 // use and keep; by default a fresh one that stop() removes), port (listen on
 // it and use http://127.0.0.1:PORT as the URL, for servers whose --base-url
 // is another address), binary (another build, such as the release one).
 export async function startServer({ args = [], env = {}, db: keep, port, binary = bin } = {}) {
-  const dir = keep ? null : mkdtempSync(join(tmpdir(), 'hearth-test-'));
-  const db = keep || join(dir, 'hearth.db');
+  const fresh = keep ? null : newDatabase();
+  const db = keep || fresh.db;
   const listen = `127.0.0.1:${port ?? 0}`;
   const proc = spawn(binary, ['serve', '--listen', listen, '--db', db, ...args], {
     cwd: root,
@@ -48,7 +83,6 @@ export async function startServer({ args = [], env = {}, db: keep, port, binary 
   const server = {
     url,
     db,
-    dir,
     proc,
     exited,
     logs: () => stderr,
@@ -57,7 +91,7 @@ export async function startServer({ args = [], env = {}, db: keep, port, binary 
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const status = await exited;
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (fresh) fresh.remove();
       if (/Sanitizer|runtime error:/.test(stderr)) {
         throw new Error(`sanitizer report:\n${stderr}`);
       }

@@ -2,9 +2,10 @@
 // comments, past days, the archive, questions of your own, settings and the
 // deep-dive evening; what a partner, another couple and the pages may see.
 // The server runs on a test clock (HEARTH_CLOCK_FILE) that only ever moves
-// forward, so days can pass in milliseconds. The race tests use the sqlite3
-// command-line tool on the test database: triggers record writes that break
-// a rule, and a held write lock makes requests meet.
+// forward, so days can pass in milliseconds. The race tests here use SQLite's
+// own means (triggers record writes that break a rule, the sqlite3 shell holds
+// the write lock so that requests meet); concurrency.test.mjs races requests
+// on both engines.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,7 +13,7 @@ import http from 'node:http';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './server.mjs';
+import { sqliteOnly, startServer } from './server.mjs';
 import {
   api, apiOk, Browser, newCouple, newPerson, pair, signup, sql, unique,
 } from './people.mjs';
@@ -769,7 +770,7 @@ async function together(requests, { gap = 20, hold = 20 } = {}) {
 const GAPS = [20, 3, 8, 35, 13, 55];
 const HOLDS = [20, 5, 40, 12];
 
-test('an answer changed at the moment the partner answers is refused or lands before the reveal', async () => {
+test('an answer changed at the moment the partner answers is refused or lands before the reveal', sqliteOnly, async () => {
   watchLateWrites();
   const { one, two } = await couple('race');
   for (let attempt = 0; attempt < 12; attempt++) {
@@ -788,7 +789,7 @@ test('an answer changed at the moment the partner answers is refused or lands be
   }
 });
 
-test('a swap at the moment someone answers is refused or lands before the answer', async () => {
+test('a swap at the moment someone answers is refused or lands before the answer', sqliteOnly, async () => {
   watchLateWrites();
   const { one, two } = await couple('swaprace');
   for (let attempt = 0; attempt < 12; attempt++) {
@@ -807,7 +808,7 @@ test('a swap at the moment someone answers is refused or lands before the answer
   }
 });
 
-test('two swaps at the same moment never make more than two in a day', async () => {
+test('two swaps at the same moment never make more than two in a day', sqliteOnly, async () => {
   const { one, two } = await couple('swaptwice');
   for (let attempt = 0; attempt < 12; attempt++) {
     advance(DAY);

@@ -1,4 +1,4 @@
--- 004: public guides and their comments. Articles are Markdown; body_html is
+-- guides 001: public guides and their comments. Articles are Markdown; body_html is
 -- rendered once when an article is saved. A comment's email is kept for the
 -- operator and never published; its author token (a hash of a cookie of the
 -- browser that wrote it) lets that browser see its own held comment.

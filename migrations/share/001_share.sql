@@ -1,7 +1,9 @@
--- 003: Share. A couple's questions ("items"): one daily question per day in
+-- share 001: Share. A couple's questions ("items"): one daily question per day in
 -- the couple's time zone, and questions a partner asked ("ask"). Each partner
 -- answers privately; revealed_at is set when the second answer arrives, and
--- only then do answers, reactions and comments show.
+-- only then do answers, reactions and comments show. Every table leads its
+-- key with couple_id; a person's rows are erased by the module when their
+-- account is deleted (no foreign key crosses from couples to people).
 CREATE TABLE share_settings (
     couple_id INTEGER PRIMARY KEY REFERENCES couples (id),
     depth TEXT NOT NULL,      -- deepest level offered: light, deeper or deep
@@ -18,7 +20,7 @@ CREATE TABLE share_items (
     text TEXT NOT NULL,
     depth TEXT,
     category TEXT,
-    author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    author_id INTEGER,
     swaps INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     revealed_at INTEGER,
@@ -38,7 +40,7 @@ CREATE TABLE share_seen (
 CREATE TABLE share_answers (
     couple_id INTEGER NOT NULL,
     item_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
     text TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
@@ -49,7 +51,7 @@ CREATE TABLE share_answers (
 CREATE TABLE share_reactions (
     couple_id INTEGER NOT NULL,
     item_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
     reaction TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     PRIMARY KEY (couple_id, item_id, user_id),
@@ -60,7 +62,7 @@ CREATE TABLE share_comments (
     couple_id INTEGER NOT NULL,
     item_id INTEGER NOT NULL,
     id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
     text TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     PRIMARY KEY (couple_id, item_id, id),
@@ -86,7 +88,7 @@ CREATE TABLE share_dive_answers (
     couple_id INTEGER NOT NULL,
     dive_id INTEGER NOT NULL,
     position INTEGER NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL,
     text TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     PRIMARY KEY (couple_id, dive_id, position, user_id),
