@@ -3,8 +3,9 @@
 # there already (that path stays well under two seconds).
 #
 #   scripts/deps.sh          libraries and tools to build and run
-#   scripts/deps.sh test     plus Chromium, Node.js and its test packages, the
-#                            linters and clang's fuzzing runtime
+#   scripts/deps.sh test     plus Chromium, Node.js and its test packages, a
+#                            PostgreSQL server, the linters and clang's fuzzing
+#                            runtime
 #   scripts/deps.sh bench    plus wrk
 #
 # Every library header the C sources include (#include <...> in src, tests/unit
@@ -44,8 +45,10 @@ files=("/usr/share/zoneinfo/Europe/Paris:tzdata")
 tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
 case "$mode" in
   test)
-    tools+=("chromium:chromium" "node:nodejs" "npm:npm" "cppcheck:cppcheck"
+    tools+=("chromium:chromium" "node:nodejs" "npm:npm" "sqlite3:sqlite3" "cppcheck:cppcheck"
             "clang-format:clang-format" "xmllint:libxml2-utils" "clang:clang")
+    # the PostgreSQL server the tests start (scripts/pg.sh)
+    files+=("$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1 || true):postgresql")
     # libFuzzer (clang -fsanitize=fuzzer) lives in compiler-rt
     files+=("$(clang -print-resource-dir 2>/dev/null || echo /nonexistent)/lib/linux/libclang_rt.fuzzer-$(uname -m).a:libclang-rt-14-dev")
     ;;

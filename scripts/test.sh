@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs every suite against the sanitizer build and ends with one line:
-# "N passed, N failed". Usage: scripts/test.sh UNIT_BINARY...
+# "N passed, N failed". The unit tests of the store and the whole HTTP suite
+# run twice: on SQLite, and on a PostgreSQL this script starts for them
+# (scripts/pg.sh) and stops afterwards. The browser suite runs on SQLite.
+# Usage: scripts/test.sh UNIT_BINARY...
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export HEARTH_BIN=${HEARTH_BIN:-build/san/hearth}
@@ -11,35 +14,65 @@ ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pgdir=$(mktemp -d)
+chmod 755 "$pgdir" # the unprivileged server reaches its data below it
+trap 'rm -f "$log"; scripts/pg.sh stop "$pgdir/pg"; rm -rf "$pgdir"' EXIT
 
 count() { # $1 = pattern with one number group, $2 = file
   grep -oE "$1" "$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'
 }
 
-echo "== unit"
-for t in "$@"; do
-  "$t" >"$log" 2>&1
-  rc=$?
-  cat "$log"
-  p=$(count '^\[  PASSED  \] [0-9]+' "$log")
-  f=$(count '^\[  FAILED  \] [0-9]+ test' "$log")
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+# Adds a suite's counts; a run that failed without a count is one failure.
+tally() { # $1 = exit status, $2 = passed, $3 = failed
+  local p=$2 f=$3
+  if [ "$1" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
-done
+}
 
-for suite in http browser; do
-  files=$(ls tests/$suite/*.test.mjs 2>/dev/null)
-  [ -n "$files" ] || continue
-  echo "== $suite"
-  node --test --test-concurrency=1 --test-reporter=tap $files >"$log" 2>&1
+if pg=$(scripts/pg.sh start "$pgdir/pg"); then
+  echo "== PostgreSQL for the tests at $pg"
+else
+  echo "== PostgreSQL could not start: its suites count as failed"
+  pg=
+  tally 1 0 1
+fi
+
+unit() { # runs the unit binaries; with HEARTH_TEST_PG set, the store's run on it too
+  for t in "$@"; do
+    "$t" >"$log" 2>&1
+    rc=$?
+    cat "$log"
+    tally "$rc" "$(count '^\[  PASSED  \] [0-9]+' "$log")" "$(count '^\[  FAILED  \] [0-9]+ test' "$log")"
+  done
+}
+
+echo "== unit"
+unit "$@"
+if [ -n "$pg" ]; then
+  echo "== unit (the store on PostgreSQL)"
+  export HEARTH_TEST_PG=$pg
+  unit $(printf '%s\n' "$@" | grep '/test_db$')
+  unset HEARTH_TEST_PG
+fi
+
+node_suite() { # $1 = name, $2 = directory, more = environment
+  local name=$1 dir=$2
+  shift 2
+  local files
+  files=$(ls "tests/$dir"/*.test.mjs 2>/dev/null)
+  [ -n "$files" ] || return 0
+  echo "== $name"
+  env "$@" node --test --test-concurrency=1 --test-reporter=tap $files >"$log" 2>&1
   rc=$?
   cat "$log"
-  p=$(count '^# pass [0-9]+' "$log")
-  f=$(count '^# fail [0-9]+' "$log")
-  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  passed=$((passed + p)); failed=$((failed + f))
-done
+  tally "$rc" "$(count '^# pass [0-9]+' "$log")" "$(count '^# fail [0-9]+' "$log")"
+}
+
+node_suite http http HEARTH_TEST_DB=sqlite
+if [ -n "$pg" ]; then
+  node_suite "http (PostgreSQL)" http HEARTH_TEST_DB=postgres HEARTH_TEST_PG="$pg"
+fi
+node_suite browser browser HEARTH_TEST_DB=sqlite
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -50,6 +50,7 @@ struct ctx {
     struct res res;
     struct buf body;
     int early_status; /* an answer decided before the body was read */
+    bool refused;     /* by a header guard: answered without reading the body */
     const char *early_detail;
     const char *allow;
     enum input_body body_kind;
@@ -443,6 +444,7 @@ static void begin(struct ctx *cx, const char *url)
     if (status != 0) {
         cx->early_status = status;
         cx->early_detail = cx->res.detail;
+        cx->refused = true;
     } else if (writes && req->api && kind != INPUT_BODY_JSON) {
         cx->early_status = 415;
         cx->early_detail = "API writes must be sent as application/json.";
@@ -774,9 +776,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         atomic_fetch_add(&in_flight, 1);
         *con_cls = cx;
         begin(cx, url);
-        if (cx->early_status == 0)
+        int64_t declared = 0;
+        input_content_length(req_header(&cx->req, "Content-Length"), &declared);
+        /* who may not ask is answered before the body, which is never read;
+         * other refusals let a modest body arrive (discarded), so that
+         * clients still sending it read the answer */
+        if (cx->early_status == 0 || (!cx->refused && declared <= DISCARD_MAX))
             return MHD_YES;
-        /* answered before the body: it is never read */
         conns_answering(conn);
         if (cx->res.location != NULL && !cx->req.api && cx->early_status == 303)
             return send_body(cx, 303, NULL, xstrdup(""), 0);

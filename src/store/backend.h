@@ -70,6 +70,11 @@ const struct db_backend *db_backend_here(void);
  * a database that is not the open one; sets *backend. NULL on failure. */
 struct db_conn *db_connect_url(const char *url, const struct db_backend **backend);
 
+/* Tests: migrations come from list (ended by a NULL name) instead of the
+ * assets; NULL goes back to the assets. */
+struct asset;
+void db_migrations_override(const struct asset *list);
+
 /* Migrations (migrate.c) on a connection of the given backend. */
 int db_migrations_apply(const struct db_backend *b, struct db_conn *c, const char *const *modules,
                         int *applied);

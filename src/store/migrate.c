@@ -37,6 +37,38 @@ struct collection {
     int failed;
 };
 
+static const struct asset *override; /* tests: migrations from here instead */
+
+void db_migrations_override(const struct asset *list)
+{
+    override = list;
+}
+
+/* Calls fn for every migration file, from the assets or the override. */
+static void each_file(int (*fn)(const char *, const char *, size_t, void *), void *arg)
+{
+    if (override == NULL) {
+        assets_each("migrations/", fn, arg);
+        return;
+    }
+    for (const struct asset *a = override; a->name != NULL; a++)
+        fn(a->name, a->data, a->size, arg);
+}
+
+/* The text of file, from the assets or the override; *owned as assets_get. */
+static int file_text(const char *file, const char **data, size_t *size, int *owned)
+{
+    *owned = 0;
+    for (const struct asset *a = override; a != NULL && a->name != NULL; a++) {
+        if (strcmp(a->name, file) == 0) {
+            *data = a->data;
+            *size = a->size;
+            return 0;
+        }
+    }
+    return override != NULL ? -1 : assets_get(file, data, size, owned);
+}
+
 static const char SCHEMA_MIGRATIONS[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                         " module TEXT NOT NULL,"
                                         " version INTEGER NOT NULL,"
@@ -150,7 +182,7 @@ static int collect(const struct db_backend *b, struct collection *col)
 {
     col->n = 0;
     col->failed = 0;
-    assets_each("migrations/", collect_one, col);
+    each_file(collect_one, col);
     if (col->failed)
         return -1;
     qsort(col->list, (size_t)col->n, sizeof(col->list[0]), by_order);
@@ -251,7 +283,7 @@ static int apply_one(const struct db_backend *b, struct db_conn *c, const struct
     const char *data;
     size_t size;
     int owned;
-    if (assets_get(m->file, &data, &size, &owned) != 0)
+    if (file_text(m->file, &data, &size, &owned) != 0)
         return -1;
     struct db_param p[5] = {{.type = 's', .s = m->module},
                             {.type = 'i', .i = m->version},
