@@ -36,6 +36,7 @@ static const char usage[] =
     "  migrate --status   list every migration, applied or pending\n"
     "  sql STATEMENT  run one SQL statement and print its rows (a|b|c)\n"
     "  copy --from DB --to DB   copy every row into a new, empty database\n"
+    "  dump           print every row of every table, one a line\n"
     "  routes         print every route as JSON\n"
     "  admin grant EMAIL    make the account with EMAIL an operator\n"
     "  admin revoke EMAIL   make it an ordinary account again\n"
@@ -358,7 +359,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "serve") != 0 && strcmp(argv[1], "migrate") != 0 &&
-        strcmp(argv[1], "copy") != 0) {
+        strcmp(argv[1], "copy") != 0 && strcmp(argv[1], "dump") != 0) {
         fprintf(stderr, "hearth: unknown command '%s'\n\n%s", argv[1], usage);
         return 2;
     }
@@ -371,5 +372,7 @@ int main(int argc, char **argv)
         return cmd_migrate(&o);
     if (!strcmp(argv[1], "copy"))
         return cmd_copy(&o);
+    if (!strcmp(argv[1], "dump"))
+        return db_dump(o.db, stdout) == DB_OK ? 0 : 1;
     return cmd_serve(&o);
 }

@@ -371,8 +371,10 @@ static int login(struct req *req, struct res *res)
     throttle_clear(plan->limits[0], plan->keys[0]);
     if (password_needs_rehash(plan->hash)) {
         char fresh[PASSWORD_HASH_MAX];
-        if (password_hash(password, fresh) == 0)
-            db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", plan->uid, fresh);
+        if (password_hash(password, fresh) != 0 ||
+            db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", plan->uid, fresh) <
+                0)
+            return -1;
     }
     const char *device = NULL;
     const char *token = session_start(req, res, plan->uid, &device);
@@ -582,9 +584,9 @@ static int delete_account(struct req *req, struct res *res)
                 "i", req->user_id) < 0 ||
         db_exec("DELETE FROM memberships WHERE user_id = $1", "i", req->user_id) < 0 ||
         db_exec("DELETE FROM user_emails WHERE email = $1", "s", email) < 0 ||
-        db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0)
+        db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0 ||
+        session_end(req, res) != DB_OK)
         return -1;
-    session_end(req, res);
     res_redirect(res, "/?deleted=1");
     return 0;
 }
@@ -627,7 +629,8 @@ static int revoke_session(struct req *req, struct res *res)
         return 0;
     }
     if (id == req->session_id) {
-        session_end(req, res);
+        if (session_end(req, res) != DB_OK)
+            return -1;
         res_redirect(res, "/login");
         return 0;
     }
@@ -637,9 +640,8 @@ static int revoke_session(struct req *req, struct res *res)
 
 static int revoke_all(struct req *req, struct res *res)
 {
-    if (session_end_others(req->user_id, 0) < 0)
+    if (session_end_others(req->user_id, 0) < 0 || session_end(req, res) != DB_OK)
         return -1;
-    session_end(req, res);
     res_redirect(res, "/login");
     return 0;
 }

@@ -330,10 +330,10 @@ static int join(struct req *req, struct res *res)
         db_exec("DELETE FROM invites WHERE used_at IS NULL AND user_id IN ($1, $2)", "ii", inviter,
                 req->user_id) < 0)
         return -1;
-    session_reload_user(req);
     json_t *c = NULL;
-    if (pairing_couple(req, &c) == DB_OK)
-        json_object_set_new(res_model(res), "couple", c);
+    if (session_reload_user(req) != DB_OK || pairing_couple(req, &c) != DB_OK)
+        return -1;
+    json_object_set_new(res_model(res), "couple", c);
     res_redirect(res, "/us");
     return 0;
 }
@@ -344,8 +344,9 @@ static int leave_page(struct req *req, struct res *res)
 {
     title(res, "Leave your couple");
     json_t *c = NULL;
-    if (pairing_couple(req, &c) == DB_OK)
-        json_object_set_new(res_model(res), "couple", c);
+    if (pairing_couple(req, &c) != DB_OK)
+        return -1;
+    json_object_set_new(res_model(res), "couple", c);
     return 0;
 }
 

@@ -211,13 +211,16 @@ bool comments_blocked(const char *list, const char *text)
     return hit;
 }
 
-/* True when the comment or its name holds a word of the operator's list. */
-static bool has_blocked_word(struct req *req)
+/* 1 when the comment or its name holds a word of the operator's list, 0
+ * when not, -1 when the list cannot be read. */
+static int has_blocked_word(struct req *req)
 {
     json_t *row;
-    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s") !=
-        DB_OK)
-        return false;
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s");
+    if (rc == DB_NOT_FOUND)
+        return 0;
+    if (rc != DB_OK)
+        return -1;
     const char *list = json_string_value(json_object_get(row, "value"));
     bool hit = comments_blocked(list, req_str(req, "comment")) ||
                comments_blocked(list, req_str(req, "name"));
@@ -246,9 +249,10 @@ static int flood_wait(struct req *req, int64_t now)
                : 0;
 }
 
-/* Decides the status of a new comment and why it was held. Only a browser
- * that had a comment approved before, under the same name and email, is
- * published at once: knowing someone's email is not enough. */
+/* Decides the status of a new comment and why it was held (NULL when the
+ * database fails). Only a browser that had a comment approved before, under
+ * the same name and email, is published at once: knowing someone's email is
+ * not enough. */
 static const char *judge(struct req *req, int64_t gid, int64_t now, const char **reason)
 {
     const char *honeypot = req_str(req, "website");
@@ -262,7 +266,10 @@ static const char *judge(struct req *req, int64_t gid, int64_t now, const char *
         return "spam";
     }
     const char *text = req_str(req, "comment");
-    if (has_blocked_word(req)) {
+    int blocked = has_blocked_word(req);
+    if (blocked < 0)
+        return NULL;
+    if (blocked) {
         *reason = "a blocked word";
         return "pending";
     }
@@ -272,11 +279,12 @@ static const char *judge(struct req *req, int64_t gid, int64_t now, const char *
     }
     int64_t approved = 0;
     const char *browser = commenter_token(req);
-    if (browser != NULL)
+    if (browser != NULL &&
         db_int(&approved,
                "SELECT count(*) FROM comments WHERE email = $1 AND name = $2"
                " AND author_token = $3 AND status = 'approved'",
-               "sss", req_str(req, "email"), req_str(req, "name"), browser);
+               "sss", req_str(req, "email"), req_str(req, "name"), browser) != DB_OK)
+        return NULL;
     if (approved == 0) {
         *reason = "a first comment";
         return "pending";
@@ -353,6 +361,8 @@ static int post_comment(struct req *req, struct res *res)
     }
     const char *reason;
     const char *status = judge(req, gid, now, &reason);
+    if (status == NULL)
+        return -1;
     int64_t id = id_new();
     if (db_exec("INSERT INTO comments (id, guide_id, parent_id, depth, name, email, body, status,"
                 " reason, author_token, created_at)"
@@ -514,8 +524,10 @@ static int settings_page(struct req *req, struct res *res)
     json_t *row, *m = res_model(res);
     json_object_set_new(m, "title", json_string("Comment settings"));
     json_object_set(m, "saved", json_object_get(req->input, "saved"));
-    if (db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s") ==
-        DB_OK) {
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s");
+    if (rc != DB_OK && rc != DB_NOT_FOUND)
+        return -1;
+    if (rc == DB_OK) {
         json_object_set(m, "blocked_words", json_object_get(row, "value"));
         json_decref(row);
     }

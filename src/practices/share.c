@@ -184,10 +184,12 @@ static int daily_item(struct req *req, const char *day, json_t **item)
     if (rc == DB_NOT_FOUND) {
         const struct question *q;
         json_t *last = NULL;
-        db_row(&last,
-               "SELECT question_key FROM share_items WHERE couple_id = $1 AND kind = 'daily'"
-               " ORDER BY created_at DESC LIMIT 1",
-               "i:s", req->couple_id);
+        rc = db_row(&last,
+                    "SELECT question_key FROM share_items WHERE couple_id = $1 AND kind = 'daily'"
+                    " ORDER BY created_at DESC LIMIT 1",
+                    "i:s", req->couple_id);
+        if (rc != DB_OK && rc != DB_NOT_FOUND)
+            return rc;
         rc = draw(req, json_string_value(json_object_get(last, "question_key")), &q) == 0 &&
                      db_exec("INSERT INTO share_items (couple_id, id, kind, day, question_key,"
                              " text, depth, category, created_at)"
@@ -268,40 +270,42 @@ static int item_model(struct req *req, json_t *item, json_t **out)
     json_object_set_new(m, "revealed", json_boolean(revealed));
 
     json_t *reacts = json_array(), *comments = json_array();
+    json_object_set_new(m, "reactions", reacts);
+    json_object_set_new(m, "comments", comments);
     if (revealed) {
         if (db_query(&rows,
                      "SELECT user_id, reaction FROM share_reactions"
                      " WHERE couple_id = $1 AND item_id = $2 LIMIT 2",
-                     "ii:ds", req->couple_id, item_id) == DB_OK) {
-            json_array_foreach (rows, i, row) {
-                bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
-                const char *r = json_string_value(json_object_get(row, "reaction"));
-                json_array_append_new(reacts, json_pack("{s:s, s:s, s:s, s:b}", "name",
-                                                        me ? "You" : partner_name(req), "reaction",
-                                                        r, "label", reaction_label(r), "mine", me));
-            }
-            json_decref(rows);
+                     "ii:ds", req->couple_id, item_id) != DB_OK) {
+            json_decref(m);
+            return -1;
         }
+        json_array_foreach (rows, i, row) {
+            bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
+            const char *r = json_string_value(json_object_get(row, "reaction"));
+            json_array_append_new(reacts, json_pack("{s:s, s:s, s:s, s:b}", "name",
+                                                    me ? "You" : partner_name(req), "reaction", r,
+                                                    "label", reaction_label(r), "mine", me));
+        }
+        json_decref(rows);
         if (db_query(&rows,
                      "SELECT id, user_id, text, created_at FROM share_comments"
                      " WHERE couple_id = $1 AND item_id = $2 ORDER BY id LIMIT 200",
-                     "ii:ddsi", req->couple_id, item_id) == DB_OK) {
-            json_array_foreach (rows, i, row) {
-                bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
-                char when[32];
-                tz_format(couple_tz(req), json_integer_value(json_object_get(row, "created_at")),
-                          when);
-                json_array_append_new(comments, json_pack("{s:O, s:s, s:O, s:s, s:b}", "id",
-                                                          json_object_get(row, "id"), "name",
-                                                          me ? "You" : partner_name(req), "text",
-                                                          json_object_get(row, "text"), "when",
-                                                          when, "mine", me));
-            }
-            json_decref(rows);
+                     "ii:ddsi", req->couple_id, item_id) != DB_OK) {
+            json_decref(m);
+            return -1;
         }
+        json_array_foreach (rows, i, row) {
+            bool me = id_from(json_object_get(row, "user_id")) == req->user_id;
+            char when[32];
+            tz_format(couple_tz(req), json_integer_value(json_object_get(row, "created_at")), when);
+            json_array_append_new(
+                comments, json_pack("{s:O, s:s, s:O, s:s, s:b}", "id", json_object_get(row, "id"),
+                                    "name", me ? "You" : partner_name(req), "text",
+                                    json_object_get(row, "text"), "when", when, "mine", me));
+        }
+        json_decref(rows);
     }
-    json_object_set_new(m, "reactions", reacts);
-    json_object_set_new(m, "comments", comments);
     *out = m;
     return 0;
 }
@@ -401,7 +405,7 @@ static int day_page(struct req *req, struct res *res)
  * change), or -1. */
 static int save_answer(struct req *req, json_t *item)
 {
-    int64_t item_id = id_from(json_object_get(item, "id")), now = clock_now_ms(), both = 0;
+    int64_t item_id = id_from(json_object_get(item, "id")), both = 0;
     json_t *state;
     /* held couple: a partner answering at the same moment waits, so the
      * reveal happens exactly once and no change slips in after it */
@@ -409,6 +413,7 @@ static int save_answer(struct req *req, json_t *item)
         db_row(&state, "SELECT revealed_at FROM share_items WHERE couple_id = $1 AND id = $2",
                "ii:i", req->couple_id, item_id) != DB_OK)
         return -1;
+    int64_t now = clock_now_ms(); /* read holding the couple: times follow the order of writes */
     bool revealed = !json_is_null(json_object_get(state, "revealed_at"));
     json_decref(state);
     if (revealed)
@@ -465,10 +470,12 @@ static int answer(struct req *req, struct res *res)
     }
     if (rc == 0) {
         json_t *fresh;
-        if (find_daily(req, json_string_value(json_object_get(item, "day")), &fresh) == DB_OK) {
-            rc = show_item(req, res, fresh);
-            json_decref(fresh);
+        if (find_daily(req, json_string_value(json_object_get(item, "day")), &fresh) != DB_OK) {
+            json_decref(item);
+            return -1;
         }
+        rc = show_item(req, res, fresh);
+        json_decref(fresh);
         res_redirect(res, day && strcmp(day, now) != 0 ? arena_printf(req->arena, "/share/%s", day)
                                                        : "/share");
     }
@@ -651,7 +658,9 @@ static int answer_ask(struct req *req, struct res *res)
     json_decref(item);
     if (rc == 1)
         return too_late(req, res, ask_page(req, res));
-    if (rc == 0 && json_object_size(req->errors) == 0 && ask_item(req, &item) == DB_OK) {
+    if (rc == 0) {
+        if (ask_item(req, &item) != DB_OK)
+            return -1;
         rc = show_item(req, res, item);
         json_decref(item);
     }

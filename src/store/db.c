@@ -519,6 +519,61 @@ int db_shell(const char *url, const char *sql, FILE *out)
     return rc < 0 ? rc : DB_OK;
 }
 
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int db_dump(const char *url, FILE *out)
+{
+    const struct db_backend *b;
+    struct db_conn *c = db_connect_url(url, &b);
+    json_t *tables = NULL;
+    int rc = DB_ERROR;
+    if (c == NULL || b->tables(c, &tables) != DB_OK)
+        goto out;
+    size_t i;
+    json_t *name;
+    json_array_foreach (tables, i, name) {
+        const char *table = json_string_value(name);
+        char sql[160];
+        snprintf(sql, sizeof(sql), "SELECT * FROM %s", table);
+        json_t *rows = json_array();
+        if (b->run(c, sql, NULL, 0, NULL, rows, DB_MAX_ROWS, false) < 0) {
+            json_decref(rows);
+            goto out;
+        }
+        /* one line a row, "table<TAB>column=value...", sorted: engines order alike */
+        size_t n = json_array_size(rows), k;
+        char **lines = xcalloc(n ? n : 1, sizeof(*lines));
+        json_t *row;
+        json_array_foreach (rows, k, row) {
+            struct buf line;
+            buf_init(&line, 1024 * 1024);
+            buf_puts(&line, table);
+            const char *col;
+            json_t *v;
+            json_object_foreach (row, col, v)
+                buf_printf(&line, "\t%s=%s", col,
+                           json_is_string(v) ? json_string_value(v) : "NULL");
+            lines[k] = buf_take(&line, NULL);
+        }
+        qsort(lines, n, sizeof(*lines), by_text);
+        for (k = 0; k < n; k++) {
+            fprintf(out, "%s\n", lines[k]);
+            free(lines[k]);
+        }
+        free(lines);
+        json_decref(rows);
+    }
+    rc = DB_OK;
+out:
+    json_decref(tables);
+    if (c != NULL)
+        b->disconnect(c);
+    return rc;
+}
+
 enum { COPY_BATCH = 500 };
 
 /* Copies table from one connection to the other, COPY_BATCH rows per

@@ -130,6 +130,10 @@ int db_request_calls(void);
  * query may be several statements. For tests and operators. Returns DB_OK
  * or a negative code. */
 int db_shell(const char *url, const char *sql, FILE *out);
+/* hearth dump: prints every row of every table, one line a row
+ * ("table<TAB>column=value..."), sorted, the same on both engines. For
+ * tests that compare a database before and after, and for operators. */
+int db_dump(const char *url, FILE *out);
 /* hearth copy: copies every row of every table from one database to
  * another whose schema db_migrate brought to the same migrations (it must
  * hold no rows yet); counts are checked table by table. Returns DB_OK or

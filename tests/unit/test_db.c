@@ -24,10 +24,11 @@
         name, text, sizeof(text) - 1                                                               \
     }
 
-static const char THINGS[] = "CREATE TABLE couples (id INTEGER PRIMARY KEY, time_zone TEXT NOT NULL,"
-                             " created_at INTEGER NOT NULL, ended_at INTEGER) STRICT;"
-                             "CREATE TABLE things (id INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
-                             " s TEXT, b INTEGER NOT NULL DEFAULT 0, f REAL) STRICT;";
+static const char THINGS[] =
+    "CREATE TABLE couples (id INTEGER PRIMARY KEY, time_zone TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, ended_at INTEGER) STRICT;"
+    "CREATE TABLE things (id INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
+    " s TEXT, b INTEGER NOT NULL DEFAULT 0, f REAL) STRICT;";
 
 static const struct asset base[] = {
     FILE_OF("migrations/t/001_things.sql", THINGS),
@@ -250,9 +251,8 @@ static void a_deadlock_is_retried_as_a_whole(void **state)
 static void the_couple_lock_needs_a_transaction(void **state)
 {
     (void)state;
-    assert_int_equal(db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES (5, 'UTC', 0)",
-                             ""),
-                     1);
+    assert_int_equal(
+        db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES (5, 'UTC', 0)", ""), 1);
     assert_int_equal(db_lock_couple(5), DB_ERROR);
     db_request_start();
     assert_int_equal(db_lock_couple(5), DB_OK); /* begins the request's transaction */

@@ -1,0 +1,153 @@
+// Every write route, with a database failure injected at each of its
+// statements (the test build fails the Nth statement of a request that sends
+// X-Hearth-Fail-Db: N, and tells how many it ran in X-Hearth-Db-Calls). For
+// each failure: an error answer (500 or 503, as a problem for the API),
+// never a 2xx or a redirect, and the database exactly as it was before
+// (`hearth dump`), so nothing is ever half-written. Then the same request
+// without a failure must succeed, which proves the walk reached every
+// statement. Routes are read from `hearth routes`: a write route added
+// later is covered, and needs a line in REQUESTS only when its fields alone
+// do not make a request that succeeds.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { run, sql, startServer } from './server.mjs';
+import { allRoutes, fill, jsonBody } from './routes.mjs';
+import { api, apiOk, newCouple, newPerson, signup } from './people.mjs';
+
+const writeRoutes = allRoutes().filter((r) => r.method === 'POST' && r.api);
+const MAX_STATEMENTS = 80;
+
+let server;
+let worlds = 0;
+before(async () => {
+  server = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+});
+after(async () => {
+  assert.equal((await server.stop()).code, 0);
+});
+
+// Every row of the database, the last use of sessions aside (the session
+// check writes it outside of any request, at most once a minute).
+function dump() {
+  const r = run(['dump', '--db', server.db]);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.replace(/\tlast_used_at=\d+/g, '');
+}
+
+// A couple with something of everything: today's question answered by
+// both, a question of their own, a deep-dive evening in writing, and an
+// operator; plus a guide with a held comment. Returns what requests need.
+async function world() {
+  const { one, two, coupleId } = await newCouple(server, 'fault');
+  const today = await apiOk(server, 'GET', '/share', { token: one.token });
+  await apiOk(server, 'POST', '/share/answer', { token: one.token, body: { text: 'One answers.' } });
+  await apiOk(server, 'POST', '/share/answer', { token: two.token, body: { text: 'Two answers.' } });
+  const ask = await apiOk(server, 'POST', '/share/ask', { token: one.token, body: { question: 'Asked?' } }, 201);
+  await apiOk(server, 'POST', '/share/deep-dive', { token: one.token, body: { mode: 'writing' } }, 201);
+  assert.equal(run(['admin', 'grant', one.email, '--db', server.db]).status, 0);
+  const guides = await apiOk(server, 'GET', '/guides');
+  const slug = guides.guides[0].slug;
+  const guideId = sql(server, `SELECT id FROM guides WHERE slug = '${slug}'`);
+  const page = await apiOk(server, 'GET', `/guides/${slug}`);
+  const held = await api(server, 'POST', `/guides/${slug}/comments`, {
+    body: { name: 'Reader', email: 'reader@example.org', comment: 'A held comment.', t: page.form_time },
+    headers: { 'x-forwarded-for': `203.0.${113 + (worlds % 100)}.9` },
+  });
+  worlds += 1;
+  const commentId = (await held.json()).id;
+  const spare = await signup(server, newPerson('spare'));
+  const { code } = await apiOk(server, 'POST', '/pair/invite', { token: spare.token }, 201);
+  const stranger = await signup(server, newPerson('stranger'));
+  const extraSession = (await apiOk(server, 'GET', '/account/sessions', { token: one.token }))
+    .sessions.find((s) => s.current).id;
+  const second = await apiOk(server, 'POST', '/login', { body: { email: one.email, password: one.password } });
+  one.token = second.token; // so the first session can be revoked
+  return {
+    one, two, coupleId, today, askId: ask.id, slug, guideId, commentId, code, stranger, extraSession,
+    formTime: page.form_time,
+  };
+}
+
+// Requests whose fields alone would not succeed: (route, world) => {person,
+// path, body, id, fresh}, any of them left out taking the default; fresh
+// asks for a couple of its own whose day nobody has answered or swapped.
+const REQUESTS = {
+  'POST /couple/settings': () => ({ body: { couple_time_zone: 'Europe/Lisbon' } }),
+  'POST /share/answer': () => ({ fresh: true }),
+  'POST /share/{day:date}/answer': () => ({ fresh: true }),
+  'POST /share/swap': () => ({ fresh: true }),
+  'POST /share/deep-dive': () => ({ fresh: true }),
+  'POST /signup': () => {
+    const p = newPerson('faulty');
+    return { person: null, body: { name: p.name, email: p.email, password: p.password } };
+  },
+  'POST /login': (w) => ({ person: null, body: { email: w.two.email, password: w.two.password } }),
+  'POST /account/settings': (w) => ({
+    body: { name: 'Renamed', email: `renamed.${w.one.email}`, time_zone: 'UTC', confirm_password: w.one.password },
+  }),
+  'POST /account/password': (w) => ({ body: { current_password: w.one.password, password: 'a fresh quiet lantern path' } }),
+  'POST /account/sessions/{id:id}/revoke': (w) => ({ id: w.extraSession }),
+  'POST /pair/invite': (w) => ({ person: w.stranger }),
+  'POST /pair/join': (w) => ({ person: w.stranger, body: { code: w.code } }),
+  'POST /share/ask/{id:id}/answer': (w) => ({ id: w.askId }),
+  'POST /admin/guides': () => ({
+    body: { title: 'Fault guide', slug: 'fault-guide', summary: 'S', practice: 'listen', date: '2026-11-01', body: 'Body.' },
+  }),
+  'POST /admin/guides/{id:id}': (w) => ({
+    id: w.guideId,
+    body: { title: 'Edited', slug: w.slug, summary: 'S', practice: 'listen', date: '2026-11-01', body: 'Edited.' },
+  }),
+  'POST /admin/guides/{id:id}/publish': (w) => ({ id: w.guideId }),
+  'POST /admin/guides/{id:id}/unpublish': (w) => ({ id: w.guideId }),
+  'POST /guides/{slug}/comments': (w) => ({
+    person: null, path: `/guides/${w.slug}/comments`,
+    body: { name: 'Fault Reader', email: 'fault@example.org', comment: 'Hello.', t: w.formTime },
+  }),
+};
+for (const action of ['approve', 'spam', 'delete', 'reply']) {
+  REQUESTS[`POST /admin/comments/{id:id}/${action}`] = (w) => ({ id: w.commentId });
+}
+
+function requestFor(route, w) {
+  const key = `${route.method} ${route.pattern}`;
+  const special = REQUESTS[key] ? REQUESTS[key](w) : {};
+  const person = special.person === undefined ? w.one : special.person;
+  const path = special.path ?? fill(route.pattern, special.id ?? '1').replace(/\/\d{4}-\d\d-\d\d\//, `/${w.today.day}/`);
+  const body = special.body ?? jsonBody(route, person, 'Written while the database fails.');
+  return { person, path, body };
+}
+
+function send(req, nth) {
+  const headers = nth ? { 'x-hearth-fail-db': String(nth), 'x-forwarded-for': '198.51.100.7' }
+    : { 'x-forwarded-for': '198.51.100.7' };
+  return api(server, 'POST', req.path, { token: req.person?.token, body: req.body, headers });
+}
+
+for (const route of writeRoutes) {
+  const key = `${route.method} ${route.pattern}`;
+  test(`${key}: a failure at any statement answers an error and writes nothing`, async () => {
+    const w = await world();
+    if (REQUESTS[key]?.(w).fresh) {
+      w.one = (await newCouple(server, 'freshfault')).one;
+      await apiOk(server, 'GET', '/share', { token: w.one.token });
+    }
+    const req = requestFor(route, w);
+    let statements = 0;
+    for (let nth = 1; nth <= MAX_STATEMENTS; nth++) {
+      const before = dump();
+      const res = await send(req, nth);
+      const text = await res.text();
+      const calls = Number(res.headers.get('x-hearth-db-calls'));
+      if (calls < nth) { // no statement was left to fail: this was the real run
+        assert.ok(res.status < 400, `${key} without a failure answered ${res.status}: ${text}`);
+        statements = nth - 1;
+        break;
+      }
+      assert.ok([500, 503].includes(res.status),
+        `${key} with statement ${nth} failing answered ${res.status}: ${text}`);
+      assert.equal(res.headers.get('content-type'), 'application/problem+json');
+      assert.equal(dump(), before, `${key} with statement ${nth} failing left writes behind`);
+    }
+    assert.ok(statements > 0, `${key} ran no statement, or more than ${MAX_STATEMENTS}`);
+  });
+}
