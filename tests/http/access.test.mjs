@@ -12,7 +12,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './server.mjs';
-import { allRoutes, fill, jsonBody, query } from './routes.mjs';
+import {
+  allRoutes, fill, jsonBody, query, sample,
+} from './routes.mjs';
 import {
   api, apiOk, Browser, newCouple, newPerson, pair, signup, signupBrowser,
 } from './people.mjs';
