@@ -26,10 +26,10 @@ export const sqliteOnly = { skip: engine !== 'sqlite' && 'SQLite only' };
 export const onceOnly = { skip: engine !== 'sqlite' && 'engine-independent: run on SQLite' };
 
 let databases = 0;
-// A new, empty database of the engine under test: {db (a path or a URL),
-// remove()}.
-export function newDatabase() {
-  if (engine === 'sqlite') {
+// A new, empty database of the engine under test (or of kind): {db (a path
+// or a URL), remove()}.
+export function newDatabase(kind = engine) {
+  if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'hearth-test-'));
     return { db: join(dir, 'hearth.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
   }
