@@ -1,8 +1,10 @@
 // make bench: the release build under wrk on loopback. Prints requests per
 // second and latency per path, the server-side time per request from the
 // access log, and the server's memory. Nothing here asserts a number.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// BENCH_DB=postgres runs the same on a PostgreSQL started as the tests start
+// theirs (scripts/pg.sh: loopback, fsync off).
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +12,19 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS || 5);
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
-const server = spawn(resolve(root, 'build/hearth'),
-  ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'bench.db'), '--signup-limit', '1000'],
+const hearth = resolve(root, 'build/hearth');
+let db = join(dir, 'bench.db');
+const postgres = process.env.BENCH_DB === 'postgres';
+if (postgres) {
+  chmodSync(dir, 0o755);
+  const started = spawnSync(resolve(root, 'scripts/pg.sh'), ['start', join(dir, 'pg')], { encoding: 'utf8' });
+  if (started.status !== 0) throw new Error(`PostgreSQL did not start: ${started.stderr}`);
+  const base = started.stdout.trim();
+  spawnSync(hearth, ['sql', 'CREATE DATABASE bench', '--db', `${base}/postgres`]);
+  db = `${base}/bench`;
+}
+const server = spawn(hearth,
+  ['serve', '--listen', '127.0.0.1:0', '--db', db, '--signup-limit', '1000'],
   { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 let log = '';
 server.stderr.on('data', (d) => { log += d; });
@@ -60,7 +73,7 @@ const targets = [
   { path: '/api/v1/account/sessions', name: 'sessions JSON (signed in)', auth: a },
 ];
 
-console.log(`wrk, ${seconds}s per path, 2 threads, 32 connections, loopback\n`);
+console.log(`wrk, ${seconds}s per path, 2 threads, 32 connections, loopback, on ${postgres ? 'PostgreSQL' : 'SQLite'}\n`);
 const rssStart = rss();
 for (const t of targets) {
   const before = log.length;
@@ -103,4 +116,5 @@ console.log(`\n/healthz during 40 simultaneous sign-ups: median ${during[5].toFi
 console.log(`\nserver memory: ${rssStart.toFixed(1)} MiB before, ${rss().toFixed(1)} MiB after`);
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));
+if (postgres) spawnSync(resolve(root, 'scripts/pg.sh'), ['stop', join(dir, 'pg')]);
 rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 #   scripts/deps.sh test     plus Chromium, Node.js and its test packages, a
 #                            PostgreSQL server, the linters and clang's fuzzing
 #                            runtime
-#   scripts/deps.sh bench    plus wrk
+#   scripts/deps.sh bench    plus wrk (and with BENCH_DB=postgres, PostgreSQL)
 #
 # Every library header the C sources include (#include <...> in src, tests/unit
 # and fuzz) is looked up in the table below, so a new library cannot be used
@@ -52,7 +52,12 @@ case "$mode" in
     # libFuzzer (clang -fsanitize=fuzzer) lives in compiler-rt
     files+=("$(clang -print-resource-dir 2>/dev/null || echo /nonexistent)/lib/linux/libclang_rt.fuzzer-$(uname -m).a:libclang-rt-14-dev")
     ;;
-  bench) tools+=("wrk:wrk") ;;
+  bench)
+    tools+=("wrk:wrk" "node:nodejs")
+    if [ "${BENCH_DB:-}" = postgres ]; then
+      files+=("$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1 || true):postgresql")
+    fi
+    ;;
 esac
 
 missing=()
