@@ -45,7 +45,7 @@ files=("/usr/share/zoneinfo/Europe/Paris:tzdata")
 tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
 case "$mode" in
   test)
-    tools+=("chromium:chromium" "node:nodejs" "npm:npm" "sqlite3:sqlite3" "cppcheck:cppcheck"
+    tools+=("chromium:chromium" "node:nodejs" "npm:npm" "cppcheck:cppcheck"
             "clang-format:clang-format" "xmllint:libxml2-utils" "clang:clang")
     # the PostgreSQL server the tests start (scripts/pg.sh)
     files+=("$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1 || true):postgresql")

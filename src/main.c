@@ -34,7 +34,8 @@ static const char usage[] =
     "  serve          run the web server (applies pending migrations first)\n"
     "  migrate        apply pending database migrations and exit\n"
     "  migrate --status   list every migration, applied or pending\n"
-    "  sql STATEMENT  run one SQL statement and print its rows (a|b|c)\n"
+    "  sql STATEMENT  run one SQL statement and print its rows (a|b|c);\n"
+    "                 sql - reads statements from standard input, one a line\n"
     "  copy --from DB --to DB   copy every row into a new, empty database\n"
     "  dump           print every row of every table, one a line\n"
     "  routes         print every route as JSON\n"
@@ -200,8 +201,8 @@ static int cmd_migrate(const struct options *o)
 /* hearth sql STATEMENT [--db DATABASE] */
 static int cmd_sql(int argc, char **argv)
 {
-    if (argc < 3 || argv[2][0] == '-') {
-        fputs("Usage: hearth sql STATEMENT [--db DATABASE]\n", stderr);
+    if (argc < 3 || (argv[2][0] == '-' && argv[2][1] != '\0')) {
+        fputs("Usage: hearth sql STATEMENT|- [--db DATABASE]\n", stderr);
         return 2;
     }
     struct options o;

@@ -17,7 +17,7 @@
 #include "core/util.h"
 #include "store/backend.h"
 
-enum { PARAMS_MAX = 32, SAVEPOINT_SQL = 48 };
+enum { PARAMS_MAX = 32, SAVEPOINT_SQL = 48, SHELL_LINE_MAX = 64 * 1024 };
 
 struct tstate {
     struct db_conn *conn;
@@ -492,12 +492,9 @@ void db_close(void)
 
 /* ---- hearth sql and hearth copy ---- */
 
-int db_shell(const char *url, const char *sql, FILE *out)
+/* Runs one statement (or script) for the shell and prints its rows. */
+static int shell_one(const struct db_backend *b, struct db_conn *c, const char *sql, FILE *out)
 {
-    const struct db_backend *b;
-    struct db_conn *c = db_connect_url(url, &b);
-    if (c == NULL)
-        return DB_ERROR;
     json_t *rows = json_array();
     /* a query prints its rows; anything else may be several statements */
     int rc =
@@ -514,9 +511,30 @@ int db_shell(const char *url, const char *sql, FILE *out)
         }
         fputc('\n', out);
     }
+    fflush(out);
     json_decref(rows);
-    b->disconnect(c);
     return rc < 0 ? rc : DB_OK;
+}
+
+int db_shell(const char *url, const char *sql, FILE *out)
+{
+    const struct db_backend *b;
+    struct db_conn *c = db_connect_url(url, &b);
+    if (c == NULL)
+        return DB_ERROR;
+    int rc = DB_OK;
+    if (strcmp(sql, "-") != 0) {
+        rc = shell_one(b, c, sql, out);
+    } else { /* one statement a line from standard input, each run as it comes */
+        char line[SHELL_LINE_MAX];
+        while (fgets(line, sizeof(line), stdin) != NULL) {
+            line[strcspn(line, "\r\n")] = '\0';
+            if (line[0] != '\0' && shell_one(b, c, line, out) != DB_OK)
+                rc = DB_ERROR;
+        }
+    }
+    b->disconnect(c);
+    return rc;
 }
 
 static int by_text(const void *a, const void *b)

@@ -127,8 +127,10 @@ int db_request_calls(void);
 
 /* hearth sql: runs a query on url and prints its rows, values separated by
  * '|', NULL as nothing (as the sqlite3 shell does); anything that is not a
- * query may be several statements. For tests and operators. Returns DB_OK
- * or a negative code. */
+ * query may be several statements. With sql "-", reads one statement a line
+ * from standard input and runs each as it comes, on one connection (so a
+ * transaction can stay open between lines). For tests and operators.
+ * Returns DB_OK or a negative code. */
 int db_shell(const char *url, const char *sql, FILE *out);
 /* hearth dump: prints every row of every table, one line a row
  * ("table<TAB>column=value..."), sorted, the same on both engines. For

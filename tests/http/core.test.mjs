@@ -218,8 +218,7 @@ test('a SQLite database is made in WAL mode, its directory created', sqliteOnly,
   try {
     const db = join(dir, 'sub', 'h.db');
     assert.equal(run(['migrate', '--db', `sqlite:${db}`]).status, 0);
-    const mode = spawnSync('sqlite3', [db, 'PRAGMA journal_mode;'], { encoding: 'utf8' }).stdout.trim();
-    assert.equal(mode, 'wal');
+    assert.equal(sql({ db }, 'SELECT journal_mode FROM pragma_journal_mode'), 'wal');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

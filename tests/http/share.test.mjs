@@ -2,10 +2,9 @@
 // comments, past days, the archive, questions of your own, settings and the
 // deep-dive evening; what a partner, another couple and the pages may see.
 // The server runs on a test clock (HEARTH_CLOCK_FILE) that only ever moves
-// forward, so days can pass in milliseconds. The race tests here use SQLite's
-// own means (triggers record writes that break a rule, the sqlite3 shell holds
-// the write lock so that requests meet); concurrency.test.mjs races requests
-// on both engines.
+// forward, so days can pass in milliseconds. In the race tests triggers
+// record writes that break a rule, and a held lock (through `hearth sql -`)
+// makes requests meet; concurrency.test.mjs races twenty at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,7 +12,7 @@ import http from 'node:http';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sqliteOnly, startServer } from './server.mjs';
+import { bin, engine, startServer } from './server.mjs';
 import {
   api, apiOk, Browser, newCouple, newPerson, pair, signup, sql, unique,
 } from './people.mjs';
@@ -695,7 +694,8 @@ test('another couple gets 404 for this couple\'s days and questions and sees non
 // whatever order the server's threads ran in: an answer changed after its
 // item was revealed, and a question swapped after it had an answer.
 function watchLateWrites() {
-  sql(server, `CREATE TABLE IF NOT EXISTS test_late_answers (item_id INTEGER, user_id INTEGER);
+  if (engine === 'sqlite') {
+    sql(server, `CREATE TABLE IF NOT EXISTS test_late_answers (item_id INTEGER, user_id INTEGER);
     CREATE TRIGGER IF NOT EXISTS test_late_answer AFTER UPDATE ON share_answers
     WHEN (SELECT revealed_at FROM share_items WHERE couple_id = NEW.couple_id AND id = NEW.item_id) IS NOT NULL
     BEGIN INSERT INTO test_late_answers VALUES (NEW.item_id, NEW.user_id); END;
@@ -703,22 +703,42 @@ function watchLateWrites() {
     CREATE TRIGGER IF NOT EXISTS test_late_swap AFTER UPDATE OF question_key ON share_items
     WHEN EXISTS (SELECT 1 FROM share_answers a WHERE a.couple_id = NEW.couple_id AND a.item_id = NEW.id)
     BEGIN INSERT INTO test_late_swaps VALUES (NEW.id); END;`);
+    return;
+  }
+  sql(server, `CREATE TABLE IF NOT EXISTS test_late_answers (item_id BIGINT, user_id BIGINT);
+    CREATE OR REPLACE FUNCTION test_late_answer() RETURNS trigger AS $f$ BEGIN
+      IF (SELECT revealed_at FROM share_items WHERE couple_id = NEW.couple_id AND id = NEW.item_id) IS NOT NULL
+      THEN INSERT INTO test_late_answers VALUES (NEW.item_id, NEW.user_id); END IF;
+      RETURN NEW; END $f$ LANGUAGE plpgsql;
+    CREATE OR REPLACE TRIGGER test_late_answer AFTER UPDATE ON share_answers
+      FOR EACH ROW EXECUTE FUNCTION test_late_answer();
+    CREATE TABLE IF NOT EXISTS test_late_swaps (item_id BIGINT);
+    CREATE OR REPLACE FUNCTION test_late_swap() RETURNS trigger AS $f$ BEGIN
+      IF EXISTS (SELECT 1 FROM share_answers a WHERE a.couple_id = NEW.couple_id AND a.item_id = NEW.id)
+      THEN INSERT INTO test_late_swaps VALUES (NEW.id); END IF;
+      RETURN NEW; END $f$ LANGUAGE plpgsql;
+    CREATE OR REPLACE TRIGGER test_late_swap AFTER UPDATE OF question_key ON share_items
+      FOR EACH ROW EXECUTE FUNCTION test_late_swap();`);
 }
 
-// Holds the database's write lock (a slow moment in the database) until the
-// returned function is called, so that requests sent meanwhile all read the
-// same state before any of them can write.
-async function holdWriteLock() {
-  const proc = spawn('sqlite3', [server.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+// Holds the couple's writes (SQLite's one write lock; on PostgreSQL the
+// couple's row, as the server's own couple lock does) until the returned
+// function is called, so that requests sent meanwhile all read the same
+// state before any of them can write. Uses `hearth sql -`, which keeps one
+// connection and runs each line as it comes.
+async function holdWriteLock(coupleId) {
+  const proc = spawn(bin, ['sql', '-', '--db', server.db], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise((res) => proc.on('exit', res));
   await new Promise((res, rej) => {
     proc.on('error', rej);
-    proc.on('exit', () => rej(new Error('sqlite3 could not take the write lock')));
+    proc.on('exit', () => rej(new Error('could not take the write lock')));
     proc.stdout.once('data', res);
-    proc.stdin.write(".timeout 5000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
+    proc.stdin.write(engine === 'sqlite'
+      ? "BEGIN IMMEDIATE\nSELECT 'locked'\n"
+      : `BEGIN\nSELECT id FROM couples WHERE id = ${coupleId} FOR UPDATE\n`);
   });
   return async () => {
-    proc.stdin.end('COMMIT;\n');
+    proc.stdin.end('COMMIT\n');
     await exited;
   };
 }
@@ -754,8 +774,8 @@ function alone(p, method, path, body = {}) {
 // returns their results. Waiting for a lock, SQLite sleeps a little longer
 // each time it finds the lock taken, so which request writes first depends on
 // these timings: the tests vary them from one attempt to the next.
-async function together(requests, { gap = 20, hold = 20 } = {}) {
-  const release = await holdWriteLock();
+async function together(requests, { gap = 20, hold = 20, coupleId } = {}) {
+  const release = await holdWriteLock(coupleId);
   const pending = [];
   try {
     for (const [i, r] of requests.entries()) {
@@ -770,9 +790,9 @@ async function together(requests, { gap = 20, hold = 20 } = {}) {
 const GAPS = [20, 3, 8, 35, 13, 55];
 const HOLDS = [20, 5, 40, 12];
 
-test('an answer changed at the moment the partner answers is refused or lands before the reveal', sqliteOnly, async () => {
+test('an answer changed at the moment the partner answers is refused or lands before the reveal', async () => {
   watchLateWrites();
-  const { one, two } = await couple('race');
+  const { one, two, coupleId } = await couple('race');
   for (let attempt = 0; attempt < 12; attempt++) {
     const { id } = await send(one, '/share/ask', { question: `Race ${attempt}?` }, 201);
     await send(one, `/share/ask/${id}/answer`, { text: 'First thought.' });
@@ -780,7 +800,7 @@ test('an answer changed at the moment the partner answers is refused or lands be
     const results = await together([
       () => alone(two, 'POST', `/share/ask/${id}/answer`, { text: 'Revealing.' }),
       () => alone(one, 'POST', `/share/ask/${id}/answer`, { text: 'Second thought.' }),
-    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
+    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length], coupleId });
     const late = Number(sql(server, `SELECT count(*) FROM test_late_answers WHERE item_id = ${id}`));
     assert.equal(late, 0, `attempt ${attempt}: an answer changed after both had answered`
       + ` (the change answered ${results[1].status})`);
@@ -789,9 +809,9 @@ test('an answer changed at the moment the partner answers is refused or lands be
   }
 });
 
-test('a swap at the moment someone answers is refused or lands before the answer', sqliteOnly, async () => {
+test('a swap at the moment someone answers is refused or lands before the answer', async () => {
   watchLateWrites();
-  const { one, two } = await couple('swaprace');
+  const { one, two, coupleId } = await couple('swaprace');
   for (let attempt = 0; attempt < 12; attempt++) {
     advance(DAY);
     const today = await json(one, '/share');
@@ -799,7 +819,7 @@ test('a swap at the moment someone answers is refused or lands before the answer
     const results = await together([
       () => alone(one, 'POST', '/share/answer', { text: 'My answer.' }),
       () => alone(two, 'POST', '/share/swap'),
-    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
+    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length], coupleId });
     const late = Number(sql(server, `SELECT count(*) FROM test_late_swaps WHERE item_id = ${today.id}`));
     assert.equal(late, 0, `attempt ${attempt}: the question was swapped after it had an answer`
       + ` (the swap answered ${results[1].status})`);
@@ -808,8 +828,8 @@ test('a swap at the moment someone answers is refused or lands before the answer
   }
 });
 
-test('two swaps at the same moment never make more than two in a day', sqliteOnly, async () => {
-  const { one, two } = await couple('swaptwice');
+test('two swaps at the same moment never make more than two in a day', async () => {
+  const { one, two, coupleId } = await couple('swaptwice');
   for (let attempt = 0; attempt < 12; attempt++) {
     advance(DAY);
     await json(two, '/share');
@@ -817,7 +837,7 @@ test('two swaps at the same moment never make more than two in a day', sqliteOnl
     const results = await together([
       () => alone(one, 'POST', '/share/swap'),
       () => alone(two, 'POST', '/share/swap'),
-    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length] });
+    ], { gap: GAPS[attempt % GAPS.length], hold: HOLDS[attempt % HOLDS.length], coupleId });
     const statuses = results.map((r) => r.status).sort();
     assert.deepEqual(statuses, [200, 409], `attempt ${attempt}: the two swaps answered ${statuses}`);
     assert.equal((await json(one, '/share')).swaps_left, 0);
