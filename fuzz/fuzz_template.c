@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct tpl_set *set = tpl_set_new();
     char err[256];
-    if (tpl_set_add(set, "t", (const char *)data, size, err, sizeof(err)) == 0 &&
-        tpl_set_add(set, "p", "{{> t}}", 7, err, sizeof(err)) == 0 &&
+    if (tpl_set_add(set, "t", TPL_HTML, (const char *)data, size, err, sizeof(err)) == 0 &&
+        tpl_set_add(set, "p", TPL_HTML, "{{> t}}", 7, err, sizeof(err)) == 0 &&
         tpl_set_link(set, err, sizeof(err)) == 0) {
         json_t *m = json_pack("{s:s, s:[{s:i}, {s:i}], s:{s:b}, s:s}", "a", "<x>", "list", "n", 1,
                               "n", 2, "o", "flag", 1, "body_html", "<b>");

@@ -49,9 +49,9 @@ unit() { # runs the unit binaries; with HEARTH_TEST_PG set, the store's run on i
 echo "== unit"
 unit "$@"
 if [ -n "$pg" ]; then
-  echo "== unit (the store on PostgreSQL)"
+  echo "== unit (the store, reveal and jobs on PostgreSQL)"
   export HEARTH_TEST_PG=$pg
-  unit $(printf '%s\n' "$@" | grep '/test_db$')
+  unit $(printf '%s\n' "$@" | grep -E '/test_(db|reveal|jobs)$')
   unset HEARTH_TEST_PG
 fi
 

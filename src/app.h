@@ -12,14 +12,17 @@ struct app_config {
 };
 
 /* The modules that keep tables, in the order their migrations apply
- * (migrations/MODULE/), NULL-terminated. */
-extern const char *const app_modules[];
+ * (migrations/MODULE/): the core ones, then each registered practice.
+ * NULL-terminated. */
+const char *const *app_modules(void);
 
 /* Registers every module's route table with the router. */
 void app_register_routes(void);
 /* Prints every route as JSON (hearth routes), for tests that walk them all. */
 void app_print_routes(void);
-/* Runs after the database is open, before the server listens. 0 or -1. */
+/* Runs after the database is open, before the server listens: every
+ * module's start-up, the practices' hooks and jobs, the events hub and the
+ * scheduler. 0 or -1. */
 int app_start(const struct app_config *cfg);
 /* Releases what app_start set up. */
 void app_stop(void);

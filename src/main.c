@@ -17,7 +17,7 @@
 #include "http/http.h"
 #include "http/router.h"
 #include "http/static.h"
-#include "practices/questions.h"
+#include "practices/share/questions.h"
 #include "store/db.h"
 #include "view/view.h"
 
@@ -48,6 +48,9 @@ static const char usage[] =
     "  --listen ADDR:PORT  where to listen          HEARTH_LISTEN   (127.0.0.1:8080)\n"
     "  --db DATABASE       a SQLite file (PATH or sqlite:PATH) or a PostgreSQL URL\n"
     "                      (postgres://user@host/db)   HEARTH_DB   (var/hearth.db)\n"
+    "  --db-listen URL     on PostgreSQL behind a pooler in transaction mode: a\n"
+    "                      direct URL for the one connection that listens for\n"
+    "                      live events               HEARTH_DB_LISTEN\n"
     "  --base-url URL      public URL of the site   HEARTH_BASE_URL (http://LISTEN)\n"
     "  --assets DIR        serve templates, static files and content from DIR\n"
     "                      instead of the copies built into the binary\n"
@@ -67,6 +70,7 @@ struct options {
     char host[64];
     unsigned port;
     const char *db;
+    const char *db_listen;
     const char *base_url;
     const char *assets;
     const char *trusted_proxy;
@@ -122,6 +126,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"db", required_argument, NULL, 'd'},
+        {"db-listen", required_argument, NULL, 'L'},
         {"base-url", required_argument, NULL, 'b'},
         {"assets", required_argument, NULL, 'a'},
         {"session-idle", required_argument, NULL, 'i'},
@@ -137,6 +142,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     const char *absolute = env_or("HEARTH_SESSION_MAX", "90d");
     const char *listen = env_or("HEARTH_LISTEN", "127.0.0.1:8080");
     o->db = env_or("HEARTH_DB", "var/hearth.db");
+    o->db_listen = env_or("HEARTH_DB_LISTEN", NULL);
     o->base_url = env_or("HEARTH_BASE_URL", NULL);
     o->assets = env_or("HEARTH_ASSETS", NULL);
     o->trusted_proxy = env_or("HEARTH_TRUSTED_PROXY", NULL);
@@ -147,6 +153,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         switch (c) {
         case 'l': listen = optarg; break;
         case 'd': o->db = optarg; break;
+        case 'L': o->db_listen = optarg; break;
         case 'b': o->base_url = optarg; break;
         case 'a': o->assets = optarg; break;
         case 'i': idle = optarg; break;
@@ -191,8 +198,8 @@ static int cmd_migrate(const struct options *o)
 {
     int applied = 0;
     if (o->status)
-        return db_migrate_status(o->db, app_modules, stdout) == DB_OK ? 0 : 1;
-    if (db_migrate(o->db, app_modules, &applied) != DB_OK)
+        return db_migrate_status(o->db, app_modules(), stdout) == DB_OK ? 0 : 1;
+    if (db_migrate(o->db, app_modules(), &applied) != DB_OK)
         return 1;
     printf("%d migration(s) applied\n", applied);
     return 0;
@@ -223,7 +230,7 @@ static int cmd_copy(const struct options *o)
         fputs("Usage: hearth copy --from DATABASE --to DATABASE\n", stderr);
         return 2;
     }
-    if (db_copy(o->from, o->to, app_modules) != DB_OK)
+    if (db_copy(o->from, o->to, app_modules()) != DB_OK)
         return 1;
     printf("Every row was copied.\n");
     return 0;
@@ -242,7 +249,7 @@ static int cmd_admin(int argc, char **argv)
     int n = 2;
     for (int i = 4; i < argc && n < 8; i++)
         rest[n++] = argv[i];
-    if (parse_options(n, rest, &o) != 0 || db_open(o.db, app_modules) != DB_OK)
+    if (parse_options(n, rest, &o) != 0 || db_open(o.db, app_modules()) != DB_OK)
         return 1;
     char email[256];
     size_t len = 0;
@@ -282,8 +289,13 @@ static int cmd_serve(const struct options *o)
     json_object_set_new(view_site(), "css", json_string(css ? css : "/static/css/hearth.css"));
     const char *js = static_url("js/hearth.js");
     json_object_set_new(view_site(), "js", json_string(js ? js : "/static/js/hearth.js"));
-    if (db_open(o->db, app_modules) != DB_OK)
+    if (db_open(o->db, app_modules()) != DB_OK)
         return 1;
+    if (o->db_listen != NULL && db_set_listen_url(o->db_listen) != DB_OK) {
+        fprintf(stderr, "hearth: --db-listen must be a PostgreSQL URL, with --db one too\n");
+        db_close();
+        return 1;
+    }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_config cfg = {
         .host = o->host,

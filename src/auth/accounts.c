@@ -230,6 +230,15 @@ static int signup_admit(struct req *req, struct res *res)
     return email_probe_wait(req, res, "email");
 }
 
+/* The API's answer to a sign-up or login: who, and the tokens to keep. */
+static void signed_in(struct req *req, struct res *res, const char *token, const char *device)
+{
+    json_t *m = res_model(res);
+    json_object_set_new(m, "user", me_json(req));
+    json_object_set_new(m, "token", json_string(token));
+    json_object_set_new(m, "device_token", json_string(device));
+}
+
 static int signup(struct req *req, struct res *res)
 {
     const char *name = req_str(req, "name"), *email = req_str(req, "email");
@@ -260,13 +269,9 @@ static int signup(struct req *req, struct res *res)
     if (token == NULL)
         return -1;
     res->status = req->api ? 201 : 0;
-    json_t *m = res_model(res);
-    json_object_set_new(m, "user", me_json(req));
-    if (req->api) {
-        json_object_set_new(m, "token", json_string(token));
-        json_object_set_new(m, "device_token", json_string(device));
-    }
-    res_redirect(res, "/pair");
+    if (res_redirect(req, res, "/pair"))
+        return 0;
+    signed_in(req, res, token, device);
     return 0;
 }
 
@@ -380,13 +385,9 @@ static int login(struct req *req, struct res *res)
     const char *token = session_start(req, res, plan->uid, &device);
     if (token == NULL)
         return -1;
-    json_t *m = res_model(res);
-    json_object_set_new(m, "user", me_json(req));
-    if (req->api) {
-        json_object_set_new(m, "token", json_string(token));
-        json_object_set_new(m, "device_token", json_string(device));
-    }
-    res_redirect(res, landing_for(req, req_str(req, "next")));
+    if (res_redirect(req, res, landing_for(req, req_str(req, "next"))))
+        return 0;
+    signed_in(req, res, token, device);
     return 0;
 }
 
@@ -394,7 +395,7 @@ static int logout(struct req *req, struct res *res)
 {
     if (session_end(req, res) != DB_OK)
         return -1;
-    res_redirect(res, "/");
+    res_redirect(req, res, "/");
     return 0;
 }
 
@@ -464,8 +465,9 @@ static int account_settings(struct req *req, struct res *res)
                 req->user_id, req_str(req, "name"), email, tz) < 0 ||
         session_reload_user(req) != DB_OK)
         return -1;
+    if (res_redirect(req, res, "/account?done=settings"))
+        return 0;
     json_object_set_new(res_model(res), "account", me_json(req));
-    res_redirect(res, "/account?done=settings");
     return 0;
 }
 
@@ -487,8 +489,9 @@ static int change_password(struct req *req, struct res *res)
     int ended = session_end_others(req->user_id, req->session_id);
     if (ended < 0)
         return -1;
+    if (res_redirect(req, res, "/account?done=password"))
+        return 0;
     json_object_set_new(res_model(res), "sessions_ended", json_integer(ended));
-    res_redirect(res, "/account?done=password");
     return 0;
 }
 
@@ -501,8 +504,9 @@ static int couple_settings(struct req *req, struct res *res)
     }
     if (db_exec("UPDATE couples SET time_zone = $2 WHERE id = $1", "is", req->couple_id, tz) < 0)
         return -1;
+    if (res_redirect(req, res, "/account?done=time_zone"))
+        return 0;
     json_object_set_new(res_model(res), "time_zone", json_string(tz));
-    res_redirect(res, "/account?done=time_zone");
     return 0;
 }
 
@@ -587,7 +591,7 @@ static int delete_account(struct req *req, struct res *res)
         db_exec("DELETE FROM users WHERE id = $1", "i", req->user_id) < 0 ||
         session_end(req, res) != DB_OK)
         return -1;
-    res_redirect(res, "/?deleted=1");
+    res_redirect(req, res, "/?deleted=1");
     return 0;
 }
 
@@ -631,10 +635,10 @@ static int revoke_session(struct req *req, struct res *res)
     if (id == req->session_id) {
         if (session_end(req, res) != DB_OK)
             return -1;
-        res_redirect(res, "/login");
+        res_redirect(req, res, "/login");
         return 0;
     }
-    res_redirect(res, "/account/sessions");
+    res_redirect(req, res, "/account/sessions");
     return 0;
 }
 
@@ -642,7 +646,7 @@ static int revoke_all(struct req *req, struct res *res)
 {
     if (session_end_others(req->user_id, 0) < 0 || session_end(req, res) != DB_OK)
         return -1;
-    res_redirect(res, "/login");
+    res_redirect(req, res, "/login");
     return 0;
 }
 

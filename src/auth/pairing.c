@@ -17,6 +17,7 @@
 #include "core/net.h"
 #include "core/tz.h"
 #include "core/util.h"
+#include "http/events.h"
 #include "http/http.h"
 #include "store/db.h"
 #include "view/qr.h"
@@ -76,9 +77,23 @@ int pairing_couple(struct req *req, json_t **out)
     return DB_OK;
 }
 
+enum { ENDED_HOOKS_MAX = 16 };
+static int (*ended_hooks[ENDED_HOOKS_MAX])(int64_t couple_id);
+static int nended_hooks;
+
+void pairing_add_ended(int (*fn)(int64_t couple_id))
+{
+    if (nended_hooks == ENDED_HOOKS_MAX)
+        fatal("too many couple-ended hooks");
+    ended_hooks[nended_hooks++] = fn;
+}
+
 static int leave_tx(void *arg)
 {
     int64_t couple_id = *(const int64_t *)arg, now = clock_now_ms();
+    for (int i = 0; i < nended_hooks; i++)
+        if (ended_hooks[i](couple_id) != 0)
+            return DB_ERROR;
     if (db_exec("UPDATE couples SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", "ii",
                 couple_id, now) < 0 ||
         db_exec("UPDATE users SET couple_id = NULL WHERE id IN (SELECT user_id FROM memberships"
@@ -117,11 +132,8 @@ static void title(struct res *res, const char *t)
 
 static int pair_page(struct req *req, struct res *res)
 {
-    if (req->couple_id != 0) {
-        res_redirect(res, "/us");
-        if (!req->api)
-            return 0;
-    }
+    if (req->couple_id != 0 && res_redirect(req, res, "/us"))
+        return 0;
     title(res, "Pair with your partner");
     json_t *m = res_model(res);
     json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
@@ -179,12 +191,13 @@ static int make_invite(struct req *req, struct res *res)
         return -1;
     const char *code = nc.code;
     res->status = req->api ? 201 : 0;
+    if (res_redirect(req, res, "/pair"))
+        return 0;
     json_t *m = res_model(res);
     json_object_set_new(m, "code", json_string(code));
     json_object_set_new(m, "link",
                         json_string(arena_printf(req->arena, "%s/pair/join?code=%s", base, code)));
     json_object_set_new(m, "expires_at", json_integer(now + INVITE_VALID_MS));
-    res_redirect(res, "/pair");
     return 0;
 }
 
@@ -328,13 +341,16 @@ static int join(struct req *req, struct res *res)
                 " WHERE used_at IS NULL AND user_id IN ($1, $2))",
                 "ii", inviter, req->user_id) < 0 ||
         db_exec("DELETE FROM invites WHERE used_at IS NULL AND user_id IN ($1, $2)", "ii", inviter,
-                req->user_id) < 0)
+                req->user_id) < 0 ||
+        /* the inviter's open /pair moves on to the couple's home */
+        events_emit(0, inviter, "pair.joined", couple) < 0)
         return -1;
+    if (res_redirect(req, res, "/us"))
+        return 0;
     json_t *c = NULL;
     if (session_reload_user(req) != DB_OK || pairing_couple(req, &c) != DB_OK)
         return -1;
     json_object_set_new(res_model(res), "couple", c);
-    res_redirect(res, "/us");
     return 0;
 }
 
@@ -357,8 +373,10 @@ static int leave(struct req *req, struct res *res)
     if (pairing_leave(req->couple_id) != DB_OK)
         return -1;
     req->couple_id = 0;
+    req->couple = NULL;
+    if (res_redirect(req, res, "/pair?left=1"))
+        return 0;
     json_object_set_new(res_model(res), "paired", json_false());
-    res_redirect(res, "/pair?left=1");
     return 0;
 }
 

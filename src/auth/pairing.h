@@ -23,6 +23,9 @@ extern const size_t pairing_nroutes;
 /* Needs the public base URL for invite links. */
 void pairing_init(const char *base_url);
 void pairing_shutdown(void);
+/* Adds fn to what runs when a couple ends (a partner left or deleted their
+ * account), inside the ending's transaction; fn returns 0 or -1. */
+void pairing_add_ended(int (*fn)(int64_t couple_id));
 /* Ends couple_id at once for both partners, telling nobody. */
 int pairing_leave(int64_t couple_id);
 /* The request's couple as the pages show it: since, time zone, partner's

@@ -13,9 +13,11 @@
 #include "core/clock.h"
 #include "core/id.h"
 #include "core/log.h"
+#include "core/tz.h"
 #include "core/util.h"
 #include "http/http.h"
 #include "store/db.h"
+#include "store/jobs.h"
 
 enum {
     TOKEN_BYTES = 32,
@@ -184,21 +186,14 @@ static int end_where(int which, int64_t a, int64_t b)
     return db_tx(end_sessions, &e);
 }
 
-/* Deletes every expired session, at most once per SESSION_SWEEP_MS (or
- * whenever force is set). */
-static void sweep_expired(bool force)
+/* A standing job (src/store/jobs.h): deletes every expired session. */
+static int sweep_expired(const char *key, const char *payload)
 {
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    static int64_t last;
     int64_t now = clock_now_ms();
-    pthread_mutex_lock(&lock);
-    bool due = force || now - last >= SESSION_SWEEP_MS;
-    if (due)
-        last = now;
-    pthread_mutex_unlock(&lock);
-    if (due && end_where(END_EXPIRED, now - config.idle_ms, now - config.absolute_ms) < 0)
-        log_error("session: cannot delete expired sessions");
+    return end_where(END_EXPIRED, now - config.idle_ms, now - config.absolute_ms) < 0 ? -1 : 0;
 }
+
+static const struct job_kind sweep_kind = {"sessions-sweep", sweep_expired, SESSION_SWEEP_MS};
 
 const char *session_start(struct req *req, struct res *res, int64_t user_id, const char **device)
 {
@@ -217,7 +212,6 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id, con
                 "sii", hash, user_id, id) < 0 ||
         end_where(END_OLDEST, user_id, SESSIONS_PER_PERSON) < 0)
         return NULL;
-    sweep_expired(false);
     set_cookie(req, res, cookie_session, token, (long)(config.absolute_ms / 1000));
     const char *issued = device_issue(req, res, user_id);
     if (device != NULL)
@@ -234,6 +228,7 @@ int session_end(struct req *req, struct res *res)
         return DB_ERROR;
     set_cookie(req, res, cookie_session, "", 0);
     req->session_id = req->user_id = req->couple_id = 0;
+    req->couple = NULL;
     return DB_OK;
 }
 
@@ -275,6 +270,18 @@ int session_reload_user(struct req *req)
     }
     json_decref(req->user);
     req->user = row;
+    req->couple = NULL;
+    if (req->couple_id != 0) {
+        struct couple_ctx *c = arena_alloc(req->arena, sizeof(*c));
+        const char *partner = json_string_value(json_object_get(row, "partner_name"));
+        const char *tz = json_string_value(json_object_get(row, "couple_time_zone"));
+        c->id = req->couple_id;
+        c->partner_id = id_from(json_object_get(row, "partner_id"));
+        c->partner_name = arena_strdup(req->arena, partner ? partner : "Your partner");
+        c->time_zone = arena_strdup(req->arena, tz ? tz : "UTC");
+        tz_date(c->time_zone, clock_now_ms(), c->today);
+        req->couple = c;
+    }
     return DB_OK;
 }
 
@@ -335,6 +342,7 @@ static int session_guard(struct req *req, struct res *res)
         req->bearer = from_header;
     } else if (token != NULL) {
         req->session_id = req->user_id = req->couple_id = 0;
+        req->couple = NULL;
         if (!from_header) /* a stale cookie: drop it */
             set_cookie(req, res, cookie_session, "", 0);
     }
@@ -360,7 +368,7 @@ static int session_guard(struct req *req, struct res *res)
         return 401;
     }
     const char *next = strcmp(req->method, "GET") == 0 ? req->path : "/";
-    res_redirect(res, arena_printf(req->arena, "/login?next=%s", next));
+    res_redirect(req, res, arena_printf(req->arena, "/login?next=%s", next));
     return 303;
 }
 
@@ -373,7 +381,7 @@ static int couple_guard(struct req *req, struct res *res)
         res->detail = "Pair with your partner first.";
         return 403;
     }
-    res_redirect(res, "/pair");
+    res_redirect(req, res, "/pair");
     return 303;
 }
 
@@ -455,7 +463,7 @@ int session_init(const struct session_config *cfg)
 
     if (session_instance_key("device_key", device_key) != 0)
         return -1;
-    sweep_expired(true);
+    jobs_register(&sweep_kind);
     http_add_guard(HTTP_GUARD_HEADERS, session_guard);
     http_add_guard(HTTP_GUARD_HEADERS, couple_guard);
     http_add_guard(HTTP_GUARD_BODY, csrf_guard);

@@ -52,16 +52,27 @@ void tz_shutdown(void)
     pthread_mutex_unlock(&tz_lock);
 }
 
+/* Only the names of the list: libical would also take a path to any file
+ * that parses as a zone ("../../etc/localtime", "Europe/./Paris"), read it
+ * (blocking on a pipe) and keep it for good. */
 bool tz_valid(const char *name)
 {
-    if (name == NULL || *name == '\0' || strlen(name) > 64)
+    if (name == NULL || names == NULL)
         return false;
     if (strcmp(name, "UTC") == 0)
         return true;
-    pthread_mutex_lock(&tz_lock);
-    bool ok = strchr(name, '/') != NULL && icaltimezone_get_builtin_timezone(name) != NULL;
-    pthread_mutex_unlock(&tz_lock);
-    return ok;
+    size_t lo = 1, hi = json_array_size(names); /* the zones, sorted, after "UTC" */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(name, json_string_value(json_array_get(names, mid)));
+        if (c == 0)
+            return true;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return false;
 }
 
 json_t *tz_names(void)
@@ -74,7 +85,7 @@ static struct icaltimetype local_time(const char *name, int64_t ms)
     time_t secs = (time_t)(ms / 1000);
     pthread_mutex_lock(&tz_lock);
     icaltimezone *zone = NULL;
-    if (name != NULL && strcmp(name, "UTC") != 0)
+    if (name != NULL && strcmp(name, "UTC") != 0 && tz_valid(name))
         zone = icaltimezone_get_builtin_timezone(name);
     if (zone == NULL)
         zone = icaltimezone_get_utc_timezone();

@@ -374,12 +374,14 @@ static int post_comment(struct req *req, struct res *res)
     /* spam is not announced: the sender sees it as awaiting moderation */
     bool shown = strcmp(status, "approved") == 0;
     res->status = req->api ? 201 : 0;
+    if (res_redirect(req, res,
+                     arena_printf(req->arena, "/guides/%s?posted=%s#comment-%lld",
+                                  json_string_value(json_object_get(req->params, "slug")),
+                                  shown ? "approved" : "pending", (long long)id)))
+        return 0;
     json_t *m = res_model(res);
     json_object_set_new(m, "id", json_sprintf("%lld", (long long)id));
     json_object_set_new(m, "status", json_string(shown ? "approved" : "pending"));
-    res_redirect(res, arena_printf(req->arena, "/guides/%s?posted=%s#comment-%lld",
-                                   json_string_value(json_object_get(req->params, "slug")),
-                                   shown ? "approved" : "pending", (long long)id));
     return 0;
 }
 
@@ -467,8 +469,9 @@ static int moderate(struct req *req, struct res *res, const char *status)
         res->status = 404;
         return 0;
     }
+    if (res_redirect(req, res, "/admin/comments"))
+        return 0;
     json_object_set_new(res_model(res), "status", json_string(status ? status : "deleted"));
-    res_redirect(res, "/admin/comments");
     return 0;
 }
 
@@ -513,8 +516,9 @@ static int reply_as_site(struct req *req, struct res *res)
     if (rc < 0)
         return -1;
     res->status = req->api ? 201 : 0;
+    if (res_redirect(req, res, "/admin/comments"))
+        return 0;
     json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)id));
-    res_redirect(res, "/admin/comments");
     return 0;
 }
 
@@ -527,10 +531,11 @@ static int settings_page(struct req *req, struct res *res)
     int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'blocked_words'", ":s");
     if (rc != DB_OK && rc != DB_NOT_FOUND)
         return -1;
-    if (rc == DB_OK) {
-        json_object_set(m, "blocked_words", json_object_get(row, "value"));
+    json_object_set_new(
+        m, "blocked_words",
+        json_string(rc == DB_OK ? json_string_value(json_object_get(row, "value")) : ""));
+    if (rc == DB_OK)
         json_decref(row);
-    }
     return 0;
 }
 
@@ -542,8 +547,9 @@ static int save_settings(struct req *req, struct res *res)
                 " value = excluded.value, updated_at = excluded.updated_at",
                 "si", words ? words : "", clock_now_ms()) < 0)
         return -1;
+    if (res_redirect(req, res, "/admin/settings?saved=1"))
+        return 0;
     json_object_set_new(res_model(res), "blocked_words", json_string(words ? words : ""));
-    res_redirect(res, "/admin/settings?saved=1");
     return 0;
 }
 

@@ -27,10 +27,22 @@ enum {
     ADMIN_BODY = FORM_BODY_FOR(GUIDE_BODY_MAX + GUIDE_SUMMARY_MAX)
 };
 
-static const char *const practices[] = {"introduction", "listen", "share",  "time",
-                                        "signals",      "trust",  "dreams", NULL};
-static const char *const practice_labels[] = {"Introduction", "Listen", "Share", "Time together",
-                                              "Signals",      "Trust",  "Dreams"};
+/* The topics a guide can have: "introduction" and the registered practices
+ * (guides_set_practices); the route's choice list points here. */
+enum { TOPICS_MAX = 16 };
+static const char *topics[TOPICS_MAX + 1] = {"introduction", NULL};
+static const char *topic_labels[TOPICS_MAX] = {"Introduction"};
+
+void guides_set_practices(const struct practice *const *list)
+{
+    int n = 1;
+    for (size_t i = 0; list != NULL && list[i] != NULL && n < TOPICS_MAX; i++, n++) {
+        topics[n] = list[i]->name;
+        topic_labels[n] = list[i]->label;
+    }
+    topics[n] = NULL;
+}
+
 static const char *const posted_states[] = {"approved", "pending", NULL};
 static char base[512];
 
@@ -39,12 +51,13 @@ const char *guides_base_url(void)
     return base;
 }
 
+/* A topic's label; "" for one not registered (the guide shows no tag). */
 static const char *practice_label(const char *p)
 {
-    for (int i = 0; p != NULL && practices[i] != NULL; i++)
-        if (strcmp(practices[i], p) == 0)
-            return practice_labels[i];
-    return p ? p : "";
+    for (int i = 0; p != NULL && topics[i] != NULL; i++)
+        if (strcmp(topics[i], p) == 0)
+            return topic_labels[i];
+    return "";
 }
 
 void guides_date(int64_t ms, char out[32])
@@ -314,11 +327,11 @@ static int edit_page(struct req *req, struct res *res)
     json_t *m = res_model(res), *choices = json_array();
     const char *current = g ? json_string_value(json_object_get(g, "practice")) : NULL;
     const char *typed = json_string_value(json_object_get(req->typed, "practice"));
-    for (int k = 0; practices[k] != NULL; k++) {
+    for (int k = 0; topics[k] != NULL; k++) {
         const char *want = typed ? typed : current;
-        json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "name", practices[k], "label",
-                                                 practice_labels[k], "selected",
-                                                 want && !strcmp(want, practices[k])));
+        json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "name", topics[k], "label",
+                                                 topic_labels[k], "selected",
+                                                 want && !strcmp(want, topics[k])));
     }
     json_object_set_new(m, "practices", choices);
     json_object_set_new(m, "title", json_string(g ? "Edit a guide" : "A new guide"));
@@ -384,8 +397,10 @@ static int save_guide(struct req *req, struct res *res)
     if (rc < 0)
         return -1;
     res->status = req->api && create ? 201 : 0;
+    if (res_redirect(req, res,
+                     arena_printf(req->arena, "/admin/guides/%lld?saved=1", (long long)gid)))
+        return 0;
     json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)gid));
-    res_redirect(res, arena_printf(req->arena, "/admin/guides/%lld?saved=1", (long long)gid));
     return 0;
 }
 
@@ -400,8 +415,9 @@ static int set_published(struct req *req, struct res *res, int published)
         res->status = 404;
         return 0;
     }
+    if (res_redirect(req, res, "/admin/guides"))
+        return 0;
     json_object_set_new(res_model(res), "published", json_boolean(published));
-    res_redirect(res, "/admin/guides");
     return 0;
 }
 
@@ -431,7 +447,7 @@ static int unpublish(struct req *req, struct res *res)
          .label = "Practice",                                                                      \
          .type = FIELD_CHOICE,                                                                     \
          .required = true,                                                                         \
-         .choices = practices},                                                                    \
+         .choices = topics},                                                                       \
         {.name = "date", .label = "Date", .type = FIELD_DATE},                                     \
         {.name = "body",                                                                           \
          .label = "Article",                                                                       \

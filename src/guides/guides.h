@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "http/route.h"
+#include "practices/practice.h"
 
 enum {
     GUIDE_TITLE_MAX = 120,
@@ -29,6 +30,9 @@ struct guide_front {
  * title, slug, summary, practice or a YYYY-MM-DD date. */
 int guides_front_matter(char *src, struct guide_front *f);
 
+/* The registered practices (NULL-terminated) become the topics a guide can
+ * have, after "introduction"; a guide about another shows no tag. */
+void guides_set_practices(const struct practice *const *list);
 /* Seeds articles from the .md files in content/guides whose slug is not yet in the
  * database (edits are never overwritten). Returns 0 or -1. */
 int guides_init(const char *base_url);

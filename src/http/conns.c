@@ -19,6 +19,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/ticker.h"
 #include "core/util.h"
 
 enum { NET_HEADS = 1024, WATCH_EVERY_MS = 200, LOG_EVERY_MS = 60 * 1000 };
@@ -42,11 +43,9 @@ struct netcount {
 
 static struct conns_config config;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static struct rec *recs;
 static struct netcount *nets[NET_HEADS];
-static bool running;
-static pthread_t watchdog;
+static struct ticker watchdog;
 static atomic_uint_fast64_t closed_slow;
 
 void conns_network(const char *ip, char out[NET_ADDRESS_MAX])
@@ -244,61 +243,40 @@ static bool overdue(const struct rec *r, int64_t now)
     }
 }
 
-static void *watch(void *arg)
+/* One round of the watchdog: shuts down the connections past a deadline. */
+static void watch(void *arg)
 {
+    static int64_t logged;
+    static uint64_t reported;
     (void)arg;
-    int64_t logged = clock_mono_ns();
-    uint64_t reported = 0;
+    int64_t now = clock_mono_ns();
+    if (logged == 0)
+        logged = now;
     pthread_mutex_lock(&lock);
-    while (running) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += WATCH_EVERY_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&wake, &lock, &until);
-        int64_t now = clock_mono_ns();
-        for (struct rec *r = recs; r != NULL && running; r = r->next) {
-            if (r->shut || r->fd < 0 || !overdue(r, now))
-                continue;
-            shutdown(r->fd, SHUT_RDWR); /* the server sees the end and closes it */
-            r->shut = true;
-            atomic_fetch_add(&closed_slow, 1);
-        }
-        uint64_t total = atomic_load(&closed_slow);
-        if (total != reported && (now - logged) / 1000000 >= LOG_EVERY_MS) {
-            log_info("http: %llu slow connection(s) closed for missing a deadline",
-                     (unsigned long long)(total - reported));
-            reported = total;
-            logged = now;
-        }
+    for (struct rec *r = recs; r != NULL; r = r->next) {
+        if (r->shut || r->fd < 0 || !overdue(r, now))
+            continue;
+        shutdown(r->fd, SHUT_RDWR); /* the server sees the end and closes it */
+        r->shut = true;
+        atomic_fetch_add(&closed_slow, 1);
     }
     pthread_mutex_unlock(&lock);
-    return NULL;
+    uint64_t total = atomic_load(&closed_slow);
+    if (total != reported && (now - logged) / 1000000 >= LOG_EVERY_MS) {
+        log_info("http: %llu slow connection(s) closed for missing a deadline",
+                 (unsigned long long)(total - reported));
+        reported = total;
+        logged = now;
+    }
 }
 
 int conns_start(const struct conns_config *cfg)
 {
     config = *cfg;
-    running = true;
-    if (pthread_create(&watchdog, NULL, watch, NULL) != 0) {
-        running = false;
-        return -1;
-    }
-    return 0;
+    return ticker_start(&watchdog, WATCH_EVERY_MS, watch, NULL);
 }
 
 void conns_stop(void)
 {
-    pthread_mutex_lock(&lock);
-    if (!running) {
-        pthread_mutex_unlock(&lock);
-        return;
-    }
-    running = false;
-    pthread_cond_signal(&wake);
-    pthread_mutex_unlock(&lock);
-    pthread_join(watchdog, NULL);
+    ticker_stop(&watchdog);
 }

@@ -65,8 +65,10 @@ const char *req_header(const struct req *req, const char *name);
 const char *req_cookie(const struct req *req, const char *name);
 /* The response model, created on first use. */
 json_t *res_model(struct res *res);
-/* Answers a page with 303 to location (pages) or 200/status (API). */
-void res_redirect(struct res *res, const char *location);
+/* Answers a page with 303 to location (pages) or 200/status (API). Returns
+ * true when the answer is the redirect (a browser's form), so the handler
+ * builds no model; false for the API, whose answer is the model. */
+bool res_redirect(struct req *req, struct res *res, const char *location);
 /* Maps a lookup's DB code for a handler: DB_OK gives 0 (go on); DB_NOT_FOUND
  * sets a 404 and gives 1 (answered); anything else gives -1 (a 500). */
 int res_found(struct res *res, int db_code);

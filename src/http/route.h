@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/arena.h"
 
@@ -68,10 +69,20 @@ struct route {
     handler_fn form;
     bool no_api; /* the route has no /api/v1 twin (feeds, downloads) */
     bool slow;   /* hashes a password: answered by a worker, off the server threads */
+    bool stream; /* answers with a stream that stays open (GET /events) */
     /* For slow routes: runs on the server thread before the request joins
      * the workers' queue, to refuse what must not cost a hash (throttles)
      * and to say how it queues (req->queue_*). Returns like a handler. */
     handler_fn admit;
+};
+
+/* The couple of a paired person's request (set by the session guard). */
+struct couple_ctx {
+    int64_t id;
+    int64_t partner_id;       /* 0 when the partner is gone */
+    const char *partner_name; /* "Your partner" when the partner is gone */
+    const char *time_zone;    /* the couple's, for "today" */
+    char today[11];           /* the couple's date now, YYYY-MM-DD */
 };
 
 /* A request as handlers see it. Everything here lives in req->arena. */
@@ -90,9 +101,10 @@ struct req {
     const char *csrf_field; /* the "csrf" form field as sent, or NULL */
     /* Set by the session guard (auth/session.c); 0 / NULL when absent. */
     int64_t user_id, couple_id, session_id;
-    json_t *user;           /* the user's row; released with the request */
-    const char *csrf_token; /* what forms must send back */
-    bool bearer;            /* authenticated by an Authorization header */
+    const struct couple_ctx *couple; /* NULL when the person is not paired */
+    json_t *user;                    /* the user's row; released with the request */
+    const char *csrf_token;          /* what forms must send back */
+    bool bearer;                     /* authenticated by an Authorization header */
     /* How a slow route's request waits for a worker (set by its admit): its
      * turn is shared with others of queue_bucket (default: the person, else
      * the client's network); queue_known goes before everyone else; it may
@@ -121,6 +133,11 @@ struct res {
     const char *cache_control; /* overrides "no-store" */
     const char *detail;        /* with an error status: what to tell the person */
     struct header *headers;
+    /* A stream (server-sent events): read as libmicrohttpd's content reader
+     * (bytes written, 0 to wait, -1 at the end), freed by stream_free. */
+    void *stream;
+    ssize_t (*stream_read)(void *stream, uint64_t pos, char *buf, size_t max);
+    void (*stream_free)(void *stream);
 };
 
 #endif

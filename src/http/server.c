@@ -22,6 +22,7 @@
 #include "core/net.h"
 #include "core/util.h"
 #include "http/conns.h"
+#include "http/events.h"
 #include "http/http.h"
 #include "http/input.h"
 #include "http/router.h"
@@ -105,9 +106,10 @@ json_t *res_model(struct res *res)
     return res->model;
 }
 
-void res_redirect(struct res *res, const char *location)
+bool res_redirect(struct req *req, struct res *res, const char *location)
 {
     res->location = location;
+    return !req->api;
 }
 
 int res_found(struct res *res, int db_code)
@@ -221,7 +223,8 @@ static const char *status_detail(int status)
 
 static json_t *request_context(struct ctx *cx)
 {
-    json_t *ctx = json_object();
+    /* a form's errors and input are empty until it comes back invalid */
+    json_t *ctx = json_pack("{s:o, s:o}", "errors", json_object(), "input", json_object());
     if (context_fn != NULL && cx->req.route != NULL)
         context_fn(&cx->req, ctx);
     return ctx;
@@ -472,6 +475,19 @@ static enum MHD_Result respond(struct ctx *cx, int rc)
         return send_invalid(cx);
     if (res->status >= 400 && (res->model == NULL || (req->api && req->route->view != NULL)))
         return send_error(cx, res->status, res->detail);
+    if (res->stream_read != NULL) { /* the stream now belongs to libmicrohttpd */
+        struct MHD_Response *r = MHD_create_response_from_callback(
+            MHD_SIZE_UNKNOWN, 4096, res->stream_read, res->stream, res->stream_free);
+        res->stream = NULL;
+        res->stream_read = NULL;
+        if (r == NULL)
+            return MHD_NO;
+        add_security_headers(r, NULL);
+        MHD_add_response_header(r, "Content-Type", res->content_type);
+        for (struct header *h = res->headers; h != NULL; h = h->next)
+            MHD_add_response_header(r, h->name, h->value);
+        return answer(cx, 200, r);
+    }
     if (res->body != NULL) {
         char *body = res->body;
         res->body = NULL;
@@ -496,6 +512,8 @@ static void reset_answer(struct res *res, struct req *req, struct header *before
 {
     json_decref(res->model);
     free(res->body);
+    if (res->stream != NULL && res->stream_free != NULL)
+        res->stream_free(res->stream);
     memset(res, 0, sizeof(*res));
     res->headers = before;
     json_object_clear(req->errors);
@@ -837,6 +855,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     json_decref(cx->req.user);
     json_decref(cx->res.model);
     free(cx->res.body);
+    if (cx->res.stream != NULL && cx->res.stream_free != NULL) /* never handed over */
+        cx->res.stream_free(cx->res.stream);
     arena_free(cx->req.arena);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
@@ -989,6 +1009,7 @@ void http_stop(int grace_ms)
     MHD_socket fd = MHD_quiesce_daemon(daemon_handle);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    events_stop(); /* streams end first: nothing may stay suspended */
     int64_t deadline = clock_mono_ns() + (int64_t)grace_ms * 1000000;
     while (atomic_load(&in_flight) > 0 && clock_mono_ns() < deadline) {
         struct timespec ts = {0, 10 * 1000000};

@@ -1,30 +1,70 @@
-/* home.c: GET /us, the couple's home: both names, since when, and today from
- * each practice (the daily question's state first). */
+/* home.c: GET /us, the couple's home: both names, since when, and a card
+ * from each registered practice for today (the question of the day's state,
+ * ...). Each card is its practice's own template (templates/NAME/card.html),
+ * rendered here into the page; the JSON twin carries the cards' models. */
 #include "pages/home.h"
 
+#include <stdlib.h>
+
 #include "auth/pairing.h"
+#include "core/buf.h"
 #include "core/util.h"
 #include "http/http.h"
-#include "practices/share.h"
+#include "view/view.h"
+
+static const struct practice *const *practices;
+
+void home_set_practices(const struct practice *const *list)
+{
+    practices = list;
+}
+
+/* The card of practice p for the request, or NULL when it has none today. */
+static int card_of(struct req *req, const struct practice *p, json_t **out)
+{
+    json_t *card = NULL;
+    *out = json_pack("{s:s, s:s, s:s}", "name", p->name, "label", p->label, "path", p->path);
+    if (p->today == NULL)
+        return 0;
+    if (p->today(req, &card) != 0)
+        return -1;
+    if (card == NULL)
+        return 0;
+    if (!req->api) {
+        struct buf html;
+        buf_init(&html, VIEW_MAX_PAGE);
+        char view[64];
+        snprintf(view, sizeof(view), "%s/card", p->name);
+        int rc = view_plain(view, card, &html);
+        if (rc == 0)
+            json_object_set_new(*out, "card_html",
+                                json_stringn(html.data ? html.data : "", html.len));
+        buf_free(&html);
+        if (rc != 0) {
+            json_decref(card);
+            return -1;
+        }
+    }
+    json_object_set_new(*out, "card", card);
+    return 0;
+}
 
 static int us_page(struct req *req, struct res *res)
 {
-    json_t *couple = NULL, *today = NULL;
+    json_t *couple = NULL;
     if (pairing_couple(req, &couple) != 0)
         return -1;
-    json_t *m = res_model(res);
+    json_t *m = res_model(res), *list = json_array();
     json_object_set_new(m, "title", json_string("Us"));
     json_object_set(m, "my_name", json_object_get(req->user, "name"));
     json_object_set_new(m, "couple", couple);
-    if (share_today(req, &today) != 0)
-        return -1;
-    /* the state of today's question: answer it, waiting, or revealed */
-    const char *state = json_is_true(json_object_get(today, "revealed")) ? "revealed"
-                        : json_is_null(json_object_get(today, "mine"))   ? "answer"
-                                                                         : "waiting";
-    json_object_set_new(today, "state", json_string(state));
-    json_object_set_new(today, state, json_true());
-    json_object_set_new(m, "share", today);
+    json_object_set_new(m, "practices", list);
+    for (size_t i = 0; practices != NULL && practices[i] != NULL; i++) {
+        json_t *card;
+        if (card_of(req, practices[i], &card) != 0)
+            return -1;
+        json_array_append_new(list, card);
+    }
     return 0;
 }
 

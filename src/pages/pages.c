@@ -8,6 +8,18 @@
 /* Where quick exit goes: an everyday page that says nothing about Hearth. */
 static const char QUICK_EXIT_URL[] = "https://www.wikipedia.org/";
 
+static json_t *practices; /* [{name, label, summary}] of the registered ones */
+
+void pages_set_practices(const struct practice *const *list)
+{
+    json_decref(practices);
+    practices = list ? json_array() : NULL;
+    for (size_t i = 0; list != NULL && list[i] != NULL; i++)
+        json_array_append_new(practices,
+                              json_pack("{s:s, s:s, s:s}", "name", list[i]->name, "label",
+                                        list[i]->label, "summary", list[i]->summary));
+}
+
 /* The landing page: what Hearth is, for a couple deciding whether to try it. */
 static int landing(struct req *req, struct res *res)
 {
@@ -15,6 +27,7 @@ static int landing(struct req *req, struct res *res)
     json_t *m = res_model(res);
     json_object_set_new(m, "title", json_string("Hearth: grow closer, a little every day"));
     json_object_set(m, "deleted", json_object_get(req->input, "deleted"));
+    json_object_set(m, "practices", practices);
     return 0;
 }
 

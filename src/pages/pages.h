@@ -5,8 +5,13 @@
 #include <stddef.h>
 
 #include "http/route.h"
+#include "practices/practice.h"
 
 extern const struct route pages_routes[];
 extern const size_t pages_nroutes;
+
+/* The registered practices (NULL-terminated), which the landing page
+ * presents; NULL forgets them (at shutdown). */
+void pages_set_practices(const struct practice *const *list);
 
 #endif

@@ -25,6 +25,9 @@ struct db_backend {
     /* A statement, $1 the couple's id, that holds the couple's row until
      * the transaction ends. */
     const char *lock_couple;
+    /* A query, $1 now, for the id of a due job with no live claim (on
+     * PostgreSQL skipping rows another server holds). */
+    const char *pick_job;
     /* Opens a connection to target (a path, or a libpq URL); NULL on
      * failure, logged. */
     struct db_conn *(*connect)(const char *target);
@@ -49,6 +52,15 @@ struct db_backend {
     /* The names of the database's tables in the order they were created,
      * as a JSON array. */
     int (*tables)(struct db_conn *c, json_t **names);
+    /* A query ($1 channel, $2 payload) that sends a notification at commit
+     * to every session listening, or NULL: notifications stay in this
+     * process (db.c delivers them at commit). */
+    const char *notify;
+    /* Listens on channel from a thread and connection of its own, calling
+     * deliver for each notification; NULL when notify is. */
+    int (*listen)(const char *target, const char *channel,
+                  void (*deliver)(const char *channel, const char *payload));
+    void (*listen_stop)(void);
     /* Describes target for logs, without any password. */
     void (*describe)(const char *target, char *out, size_t len);
 };

@@ -19,9 +19,20 @@
 
 enum { PARAMS_MAX = 32, SAVEPOINT_SQL = 48, SHELL_LINE_MAX = 64 * 1024 };
 
+enum { PENDING_MAX = 32, PAYLOAD_MAX = 64, CHANNEL_MAX = 32, LISTENERS_MAX = 8 };
+
+/* A notification waiting for its transaction to commit (engines that
+ * deliver in-process: SQLite). */
+struct pending {
+    char channel[CHANNEL_MAX], payload[PAYLOAD_MAX];
+    int depth; /* the level that sent it */
+};
+
 struct tstate {
     struct db_conn *conn;
     const struct db_backend *backend;
+    struct pending pending[PENDING_MAX];
+    int npending;
     int depth;          /* open levels: 1 the transaction, more are savepoints */
     bool request;       /* between db_request_start and db_request_finish */
     bool request_began; /* the request's transaction is open (depth 1) */
@@ -32,6 +43,16 @@ struct tstate {
 
 static const struct db_backend *backend;
 static char *target;
+static char *listen_target; /* db_set_listen_url: another way to the same database */
+
+struct listener {
+    char channel[CHANNEL_MAX];
+    void (*fn)(const char *payload, void *arg);
+    void *arg;
+};
+static pthread_mutex_t listeners_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct listener listeners[LISTENERS_MAX];
+static int nlisteners;
 static char description[160];
 static pthread_mutex_t states_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tstate *states;
@@ -187,6 +208,39 @@ static int open_level(struct tstate *t)
     return DB_OK;
 }
 
+/* Calls the listeners of channel with payload. */
+static void deliver(const char *channel, const char *payload)
+{
+    pthread_mutex_lock(&listeners_lock);
+    struct listener copy[LISTENERS_MAX];
+    int n = nlisteners;
+    memcpy(copy, listeners, sizeof(copy));
+    pthread_mutex_unlock(&listeners_lock);
+    for (int i = 0; i < n; i++)
+        if (strcmp(copy[i].channel, channel) == 0)
+            copy[i].fn(payload, copy[i].arg);
+}
+
+/* What a level's end does to the notifications it sent: dropped when it
+ * rolled back, handed to the level around it when it committed, delivered
+ * when the transaction committed. */
+static void settle_pending(struct tstate *t, bool committed)
+{
+    int kept = 0;
+    for (int i = 0; i < t->npending; i++) {
+        struct pending *p = &t->pending[i];
+        if (p->depth <= t->depth) {
+            t->pending[kept++] = *p;
+        } else if (committed && t->depth == 0) {
+            deliver(p->channel, p->payload);
+        } else if (committed) {
+            p->depth = t->depth;
+            t->pending[kept++] = *p;
+        }
+    }
+    t->npending = kept;
+}
+
 static int close_level(struct tstate *t, bool commit)
 {
     char sql[SAVEPOINT_SQL];
@@ -198,6 +252,8 @@ static int close_level(struct tstate *t, bool commit)
         rc = script(t, commit ? "COMMIT" : "ROLLBACK");
         if (rc != DB_OK && commit)
             script(t, "ROLLBACK");
+        settle_pending(t, commit && rc == DB_OK);
+        return rc;
     } else if (commit) {
         snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT level%d", t->depth);
         rc = script(t, sql);
@@ -207,6 +263,7 @@ static int close_level(struct tstate *t, bool commit)
         snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT level%d", t->depth);
         script(t, sql);
     }
+    settle_pending(t, commit && rc == DB_OK);
     return rc;
 }
 
@@ -285,6 +342,48 @@ int db_lock_couple(int64_t couple_id)
     if (rc == DB_BUSY)
         t->retry = true;
     return rc < 0 ? rc : DB_OK;
+}
+
+int db_notify(const char *channel, const char *payload)
+{
+    struct tstate *t = state();
+    if (t == NULL || begin_request_tx(t) != DB_OK)
+        return DB_ERROR;
+    if (t->backend->notify != NULL) { /* the engine delivers it at commit, everywhere */
+        struct db_param p[2] = {{.type = 's', .s = channel}, {.type = 's', .s = payload}};
+        json_t *rows = json_array();
+        int rc = t->backend->run(t->conn, t->backend->notify, p, 2, "s", rows, 1, true);
+        json_decref(rows);
+        return rc < 0 ? rc : DB_OK;
+    }
+    if (t->depth == 0) {
+        deliver(channel, payload);
+        return DB_OK;
+    }
+    if (t->npending == PENDING_MAX)
+        return DB_ERROR;
+    struct pending *p = &t->pending[t->npending++];
+    snprintf(p->channel, sizeof(p->channel), "%s", channel);
+    snprintf(p->payload, sizeof(p->payload), "%s", payload);
+    p->depth = t->depth;
+    return DB_OK;
+}
+
+int db_listen(const char *channel, void (*fn)(const char *payload, void *arg), void *arg)
+{
+    pthread_mutex_lock(&listeners_lock);
+    if (nlisteners == LISTENERS_MAX) {
+        pthread_mutex_unlock(&listeners_lock);
+        return DB_ERROR;
+    }
+    struct listener *l = &listeners[nlisteners++];
+    snprintf(l->channel, sizeof(l->channel), "%s", channel);
+    l->fn = fn;
+    l->arg = arg;
+    pthread_mutex_unlock(&listeners_lock);
+    if (backend != NULL && backend->listen != NULL)
+        return backend->listen(listen_target ? listen_target : target, channel, deliver);
+    return DB_OK;
 }
 
 void db_request_start(void)
@@ -473,6 +572,11 @@ int db_open(const char *url, const char *const *modules)
 
 void db_close(void)
 {
+    if (backend != NULL && backend->listen_stop != NULL)
+        backend->listen_stop();
+    pthread_mutex_lock(&listeners_lock);
+    nlisteners = 0;
+    pthread_mutex_unlock(&listeners_lock);
     pthread_mutex_lock(&states_lock);
     struct tstate *t = states;
     states = NULL;
@@ -487,7 +591,19 @@ void db_close(void)
     here = NULL;
     free(target);
     target = NULL;
+    free(listen_target);
+    listen_target = NULL;
     backend = NULL;
+}
+
+int db_set_listen_url(const char *url)
+{
+    const char *rest;
+    if (backend == NULL || backend_for(url, &rest) != backend)
+        return DB_ERROR;
+    free(listen_target);
+    listen_target = xstrdup(rest);
+    return DB_OK;
 }
 
 /* ---- hearth sql and hearth copy ---- */

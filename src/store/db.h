@@ -112,6 +112,20 @@ int db_tx(int (*fn)(void *arg), void *arg);
  * one after the other. */
 int db_lock_couple(int64_t couple_id);
 
+/* Notifications (live events). db_notify sends payload (up to 63 bytes) on
+ * channel to every listener, on every server sharing the database, once the
+ * current transaction commits (at once outside one; never when it rolls
+ * back). db_listen calls fn(payload, arg) for each, on a thread of the
+ * store's own: it must be quick. Returns DB_OK or a negative code. */
+int db_notify(const char *channel, const char *payload);
+int db_listen(const char *channel, void (*fn)(const char *payload, void *arg), void *arg);
+/* Listens through url instead of the database's own (after db_open, before
+ * db_listen): PostgreSQL's LISTEN needs a session of its own, which a
+ * pooler in transaction mode does not keep. DB_ERROR for another engine.
+ * A listener that loses its connection connects again, and then delivers
+ * "*" once: what was sent meanwhile may be lost, so look again. */
+int db_set_listen_url(const char *url);
+
 /* Brackets an HTTP request's handler on this thread (see above). finish
  * commits when ok, else rolls back; it returns DB_OK, DB_ERROR (the commit
  * failed, or the handler left a transaction of its own open: logged and

@@ -6,10 +6,13 @@
  * the caller declared. A connection that breaks is reset; what ran on it
  * is reported as a failure a retry may cure. */
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -321,11 +324,106 @@ static void pg_describe(const char *url, char *out, size_t len)
     PQfreemem(err);
 }
 
+/* ---- notifications: one listening connection per server ---- */
+
+static struct {
+    pthread_t thread;
+    bool running;
+    int wake[2]; /* a pipe that ends the thread's wait */
+    char target[1024], channel[64];
+    void (*deliver)(const char *channel, const char *payload);
+} listener = {.wake = {-1, -1}};
+
+/* Connects and listens; NULL (logged) when it cannot. */
+static PGconn *listen_connect(void)
+{
+    PGconn *pg = PQconnectdb(listener.target);
+    char sql[96];
+    snprintf(sql, sizeof(sql), "LISTEN \"%s\"", listener.channel);
+    PGresult *res = pg && PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+    bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) {
+        log_error("db: cannot listen for notifications: %s", pg ? PQerrorMessage(pg) : "no memory");
+        PQfinish(pg);
+        return NULL;
+    }
+    PQsetNoticeProcessor(pg, quiet, NULL);
+    return pg;
+}
+
+static void *listen_loop(void *arg)
+{
+    (void)arg;
+    PGconn *pg = NULL;
+    bool first = true;
+    while (listener.running) {
+        if (pg == NULL) {
+            if ((pg = listen_connect()) == NULL) {
+                poll(&(struct pollfd){.fd = listener.wake[0], .events = POLLIN}, 1, 1000);
+                continue;
+            }
+            if (!first) /* back after a break: what came meanwhile is lost */
+                listener.deliver(listener.channel, "*");
+            first = false;
+        }
+        struct pollfd fds[2] = {{.fd = PQsocket(pg), .events = POLLIN},
+                                {.fd = listener.wake[0], .events = POLLIN}};
+        if (poll(fds, 2, 1000) < 0 || !listener.running)
+            continue;
+        if (PQconsumeInput(pg) == 0) { /* the connection broke: listen again */
+            PQfinish(pg);
+            pg = NULL;
+            continue;
+        }
+        PGnotify *n;
+        while ((n = PQnotifies(pg)) != NULL) {
+            listener.deliver(n->relname, n->extra);
+            PQfreemem(n);
+        }
+    }
+    PQfinish(pg);
+    return NULL;
+}
+
+static int pg_listen(const char *target, const char *channel,
+                     void (*deliver)(const char *channel, const char *payload))
+{
+    if (listener.running)
+        return strcmp(listener.channel, channel) == 0 ? DB_OK : DB_ERROR;
+    snprintf(listener.target, sizeof(listener.target), "%s", target);
+    snprintf(listener.channel, sizeof(listener.channel), "%s", channel);
+    listener.deliver = deliver;
+    if (pipe(listener.wake) != 0)
+        return DB_ERROR;
+    listener.running = true;
+    if (pthread_create(&listener.thread, NULL, listen_loop, NULL) != 0) {
+        listener.running = false;
+        return DB_ERROR;
+    }
+    return DB_OK;
+}
+
+static void pg_listen_stop(void)
+{
+    if (!listener.running)
+        return;
+    listener.running = false;
+    if (write(listener.wake[1], "x", 1) < 0)
+        log_error("db: cannot wake the notification listener");
+    pthread_join(listener.thread, NULL);
+    close(listener.wake[0]);
+    close(listener.wake[1]);
+    listener.wake[0] = listener.wake[1] = -1;
+}
+
 const struct db_backend db_pg_backend = {
     .name = "PostgreSQL",
     .dialect_suffix = ".pg.sql",
     .begin = "BEGIN",
     .lock_couple = "SELECT id FROM couples WHERE id = $1 FOR UPDATE",
+    .pick_job = "SELECT id FROM jobs WHERE run_at <= $1 AND (locked_until IS NULL"
+                " OR locked_until < $1) ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED",
     .connect = pg_connect,
     .disconnect = pg_disconnect,
     .run = pg_run,
@@ -334,4 +432,7 @@ const struct db_backend db_pg_backend = {
     .migration_lock = pg_migration_lock,
     .tables = pg_tables,
     .describe = pg_describe,
+    .notify = "SELECT pg_notify($1, $2)",
+    .listen = pg_listen,
+    .listen_stop = pg_listen_stop,
 };

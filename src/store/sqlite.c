@@ -311,6 +311,8 @@ const struct db_backend db_sqlite_backend = {
     .begin = "BEGIN IMMEDIATE",
     /* BEGIN IMMEDIATE already holds the one write lock */
     .lock_couple = "SELECT id FROM couples WHERE id = $1",
+    .pick_job = "SELECT id FROM jobs WHERE run_at <= $1 AND (locked_until IS NULL"
+                " OR locked_until < $1) ORDER BY run_at LIMIT 1",
     .connect = sqlite_connect,
     .disconnect = sqlite_disconnect,
     .run = sqlite_run,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/util.h"
 
 enum {
@@ -33,6 +34,7 @@ struct node {
 
 struct tpl {
     char *name;
+    enum tpl_escape esc;
     char *src;
     struct node *nodes;
     size_t n, cap;
@@ -138,11 +140,12 @@ static void trim(const char **s, size_t *len)
         (*len)--;
 }
 
-int tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t len, char *err,
-                size_t errlen)
+int tpl_set_add(struct tpl_set *set, const char *name, enum tpl_escape esc, const char *src,
+                size_t len, char *err, size_t errlen)
 {
     struct tpl *t = xcalloc(1, sizeof(*t));
     t->name = xstrdup(name);
+    t->esc = esc;
     t->src = xmalloc(len + 1);
     memcpy(t->src, src, len);
     t->src[len] = '\0';
@@ -270,24 +273,119 @@ int tpl_set_link(struct tpl_set *set, char *err, size_t errlen)
     return 0;
 }
 
-int html_escape(struct buf *out, const char *s, size_t n)
+/* Appends s[0..n) with each byte that rep() maps to a string replaced by
+ * it (and dropped when it maps to ""). */
+static int escape_with(struct buf *out, const char *s, size_t n, const char *(*rep)(unsigned char))
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *rep;
-        switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
-        if (buf_append(out, s + start, i - start) != 0 || buf_puts(out, rep) != 0)
+        const char *r = rep((unsigned char)s[i]);
+        if (r == NULL)
+            continue;
+        if (buf_append(out, s + start, i - start) != 0 || buf_puts(out, r) != 0)
             return -1;
         start = i + 1;
     }
     return buf_append(out, s + start, n - start);
+}
+
+static bool control(unsigned char c)
+{
+    return (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f;
+}
+
+static const char *html_rep(unsigned char c)
+{
+    switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\'': return "&#39;";
+    default: return NULL;
+    }
+}
+
+static const char *xml_rep(unsigned char c)
+{
+    if (c == '\'')
+        return "&apos;";
+    if (control(c) && c != 0x7f) /* XML 1.0 has no place for them */
+        return "";
+    return html_rep(c);
+}
+
+static const char *ical_rep(unsigned char c)
+{
+    switch (c) {
+    case '\\': return "\\\\";
+    case ';': return "\\;";
+    case ',': return "\\,";
+    case '\n': return "\\n";
+    case '\r': return "";
+    default: return control(c) || c == '\t' ? "" : NULL;
+    }
+}
+
+static const char *text_rep(unsigned char c)
+{
+    return control(c) || c == '\r' ? "" : NULL;
+}
+
+int html_escape(struct buf *out, const char *s, size_t n)
+{
+    return escape_with(out, s, n, html_rep);
+}
+
+int xml_escape(struct buf *out, const char *s, size_t n)
+{
+    return escape_with(out, s, n, xml_rep);
+}
+
+int ical_escape(struct buf *out, const char *s, size_t n)
+{
+    return escape_with(out, s, n, ical_rep);
+}
+
+int text_escape(struct buf *out, const char *s, size_t n)
+{
+    return escape_with(out, s, n, text_rep);
+}
+
+int ical_fold(struct buf *out)
+{
+    enum { LINE_MAX_OCTETS = 75 };
+    struct buf folded;
+    buf_init(&folded, out->max);
+    const char *p = out->data ? out->data : "";
+    const char *end = p + out->len;
+    int rc = 0;
+    while (rc == 0 && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        if (line_end > p && line_end[-1] == '\r')
+            line_end--;
+        size_t room = LINE_MAX_OCTETS; /* the first line; then 74 after the leading space */
+        while (rc == 0 && (size_t)(line_end - p) > room) {
+            size_t k = room;
+            while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80) /* not inside a character */
+                k--;
+            rc = buf_append(&folded, p, k) || buf_puts(&folded, "\r\n ") ? -1 : 0;
+            p += k;
+            room = LINE_MAX_OCTETS - 1;
+        }
+        if (rc == 0 && line_end > p)
+            rc = buf_append(&folded, p, (size_t)(line_end - p));
+        if (rc == 0 && nl != NULL)
+            rc = buf_puts(&folded, "\r\n");
+        p = nl ? nl + 1 : end;
+    }
+    if (rc == 0) {
+        buf_reset(out);
+        rc = buf_append(out, folded.data ? folded.data : "", folded.len);
+    }
+    buf_free(&folded);
+    return rc;
 }
 
 /* "list.0" names a list's first item: parts of digits index arrays. */
@@ -317,6 +415,16 @@ static json_t *lookup(json_t *const *stack, int depth, const struct node *n)
     return NULL;
 }
 
+/* Whether the first part of n's name is in some context ("errors" of
+ * "errors.email": a form's optional members may be missing, but not it). */
+static bool first_found(json_t *const *stack, int depth, const struct node *n)
+{
+    for (int i = depth - 1; i >= 0; i--)
+        if (n->npath == 0 || json_object_get(stack[i], n->path[0]) != NULL)
+            return true;
+    return false;
+}
+
 static bool truthy(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -330,14 +438,28 @@ static bool truthy(const json_t *v)
     }
 }
 
-static int emit_value(struct buf *out, const json_t *v, bool raw)
+static int (*const escapers[])(struct buf *, const char *, size_t) = {
+    [TPL_HTML] = html_escape,
+    [TPL_XML] = xml_escape,
+    [TPL_ICAL] = ical_escape,
+    [TPL_TEXT] = text_escape,
+};
+
+static bool strict;
+
+void tpl_strict(bool on)
+{
+    strict = on;
+}
+
+static int emit_value(const struct tpl *t, struct buf *out, const json_t *v, bool raw)
 {
     char num[32];
     switch (json_typeof(v)) {
     case JSON_STRING:
         if (raw)
             return buf_append(out, json_string_value(v), json_string_length(v));
-        return html_escape(out, json_string_value(v), json_string_length(v));
+        return escapers[t->esc](out, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
         snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         return buf_puts(out, num);
@@ -387,8 +509,12 @@ static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **st
         case N_VAR:
         case N_RAW: {
             json_t *v = lookup(stack, depth, n);
-            if (v != NULL)
-                rc = emit_value(out, v, n->kind == N_RAW);
+            if (v != NULL) {
+                rc = emit_value(t, out, v, n->kind == N_RAW);
+            } else if (strict && !first_found(stack, depth, n)) {
+                log_error("template %s:%d: {{%s}} names nothing", t->name, n->line, n->name);
+                rc = -1;
+            }
             break;
         }
         case N_SECTION:
@@ -418,5 +544,7 @@ int tpl_render(const struct tpl *t, json_t *const *ctx, int n, struct buf *out)
         return -1;
     for (int i = 0; i < n; i++)
         stack[i] = ctx[i];
-    return render_nodes(t, 0, t->n, stack, n, out, 0);
+    if (render_nodes(t, 0, t->n, stack, n, out, 0) != 0)
+        return -1;
+    return t->esc == TPL_ICAL ? ical_fold(out) : 0;
 }

@@ -1,5 +1,6 @@
 /* view.c: loads templates once, renders pages inside templates/layout.html.
- * A template's name is its path under templates/ without ".html". */
+ * A template's name is its path under templates/ without its extension,
+ * which gives its output type: .html, .xml, .ics (iCalendar) or .txt. */
 #include "view/view.h"
 
 #include <stdio.h>
@@ -13,20 +14,37 @@ static struct tpl_set *templates;
 static json_t *site; /* the site globals */
 static json_t *root; /* {"site": site}, the outermost context */
 
+/* A template's output type, by its file's extension. */
+static const struct {
+    const char *ext;
+    enum tpl_escape esc;
+} types[] = {
+    {".html", TPL_HTML},
+    {".xml", TPL_XML},
+    {".ics", TPL_ICAL},
+    {".txt", TPL_TEXT},
+};
+
 static int add_template(const char *name, const char *data, size_t size, void *ctx)
 {
     char *err = ctx;
-    if (!str_ends(name, ".html") && !str_ends(name, ".xml"))
+    size_t t = 0;
+    while (t < ARRAY_LEN(types) && !str_ends(name, types[t].ext))
+        t++;
+    if (t == ARRAY_LEN(types))
         return 0;
     char short_name[256];
-    size_t ext = str_ends(name, ".xml") ? strlen(".xml") : strlen(".html");
-    size_t skip = strlen("templates/"), n = strlen(name) - skip - ext;
+    size_t skip = strlen("templates/"), n = strlen(name) - skip - strlen(types[t].ext);
     if (n >= sizeof(short_name))
         return -1;
     memcpy(short_name, name + skip, n);
     short_name[n] = '\0';
+    if (tpl_set_get(templates, short_name) != NULL) {
+        snprintf(err, 600, "%s: another template is called %s", name, short_name);
+        return -1;
+    }
     char msg[512];
-    if (tpl_set_add(templates, short_name, data, size, msg, sizeof(msg)) != 0) {
+    if (tpl_set_add(templates, short_name, types[t].esc, data, size, msg, sizeof(msg)) != 0) {
         /* msg is "short:line: ..."; name the file instead */
         snprintf(err, 600, "%s%s", name, msg + strlen(short_name));
         return -1;
@@ -38,6 +56,9 @@ int view_init(void)
 {
     char err[600] = "";
     templates = tpl_set_new();
+#ifdef HEARTH_TEST_CLOCK
+    tpl_strict(true); /* test builds: a name that names nothing is a bug */
+#endif
     if (assets_each("templates/", add_template, err) != 0 ||
         tpl_set_link(templates, err, sizeof(err)) != 0) {
         fprintf(stderr, "hearth: %s\n", err[0] ? err : "cannot load templates");

@@ -19,3 +19,87 @@ for (const input of document.querySelectorAll('input[data-time-zone]')) {
     // An old browser: the server falls back to UTC, changeable in settings.
   }
 }
+
+// Live pages: a region marked data-live="NAME" data-live-on="TYPES" (event
+// types, "share." for all of Share's, "*" for any) is fetched again when its
+// couple's stream (GET /events) tells of such an event, and swapped in place,
+// unless the person is typing in it. Events are hints: the page itself comes
+// through the usual access rules. The stream is closed while the tab is
+// hidden; coming back refreshes once. Without this script a reload shows the
+// same.
+(() => {
+  const regions = () => Array.from(document.querySelectorAll('[data-live]'));
+  if (regions().length === 0 || !window.EventSource || !window.fetch) return;
+
+  const wants = (region, type) =>
+    (region.dataset.liveOn || '*').split(/\s+/).some((t) =>
+      t === '*' || t === type || (t.endsWith('.') && type.startsWith(t)));
+
+  // Someone is writing here: a focused field, or one whose value changed.
+  const busy = (region) =>
+    region.contains(document.activeElement) && document.activeElement.matches('input, textarea, select') ||
+    Array.from(region.querySelectorAll('input, textarea')).some((f) =>
+      f.type !== 'hidden' && (f.type === 'checkbox' || f.type === 'radio'
+        ? f.checked !== f.defaultChecked : f.value !== f.defaultValue));
+
+  let fetching = null;
+  const refresh = async (type) => {
+    const due = regions().filter((r) => type === null || wants(r, type));
+    if (due.length === 0) return;
+    if (fetching) await fetching.catch(() => {});
+    fetching = fetch(window.location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+    let response;
+    try {
+      response = await fetching;
+    } catch {
+      return; // offline for a moment: the next event or a reload catches up
+    } finally {
+      fetching = null;
+    }
+    if (!response.ok) return;
+    // the page now lives elsewhere (the partner joined: /pair leads to /us)
+    if (response.redirected && new URL(response.url).pathname !== window.location.pathname) {
+      window.location.assign(response.url);
+      return;
+    }
+    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+    for (const region of due) {
+      const next = fresh.querySelector(`[data-live="${CSS.escape(region.dataset.live)}"]`);
+      if (next && !busy(region) && next.innerHTML !== region.innerHTML) {
+        region.innerHTML = next.innerHTML;
+      }
+    }
+  };
+
+  // every event is a plain message whose data is {"type": ..., "id": ...}
+  let stream = null;
+  const open = () => {
+    if (stream) return;
+    stream = new EventSource('/events');
+    stream.onmessage = (event) => {
+      let type;
+      try {
+        ({ type } = JSON.parse(event.data));
+      } catch {
+        return;
+      }
+      if (typeof type === 'string') refresh(type);
+    };
+  };
+  const close = () => {
+    if (stream) stream.close();
+    stream = null;
+  };
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      close();
+    } else {
+      open();
+      refresh(null);
+    }
+  });
+  // after the load event: a stream opened earlier would keep the page loading
+  const start = () => { if (!document.hidden) open(); };
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', start);
+})();

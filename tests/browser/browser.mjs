@@ -57,13 +57,15 @@ export function useHearth() {
       await page.getByRole('button', { name: /sign up/i }).click();
       await page.waitForURL(/\/pair$/);
     },
-    // inviter (on /pair) makes an invite; joiner joins with its link.
+    // inviter (on /pair) makes an invite; joiner joins with its link; both
+    // end on /us.
     async pairUp(inviter, joiner) {
       await inviter.getByRole('button', { name: /make an invite/i }).click();
       const code = (await inviter.getByLabel('Invite code').textContent()).trim();
       await joiner.goto(`${this.server.url}/pair/join?code=${code}`);
       await joiner.getByRole('button', { name: /^join$/i }).click();
       await joiner.waitForURL(/\/us$/);
+      await inviter.waitForURL(/\/us$/); // the inviter's page follows by itself
     },
   };
   before(async () => {

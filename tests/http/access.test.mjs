@@ -11,7 +11,7 @@
 //      404 for couple A's real ids, and A's data is unchanged afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './server.mjs';
+import { readStream, startServer } from './server.mjs';
 import {
   allRoutes, fill, jsonBody, query, sample,
 } from './routes.mjs';
@@ -234,6 +234,14 @@ for (const route of getRoutes) {
           const res = await callApi(route, path, { token: person.token, person });
           assert.ok(res.status < 500, `${who} API: ${res.status}`);
           assertNoMarkers(await res.text(), `${who} GET /api/v1${path}`);
+        }
+        if (route.stream) {
+          // a stream stays open: read what it replays from the start for a
+          // moment; none of A's events (their ids) may be in it
+          const text = await readStream(server.url + path,
+            { cookie: `hearth_session=${person.token}`, 'last-event-id': '0' }, 400);
+          for (const id of aIds) assert.ok(!text.includes(`"${id}"`), `${who} saw an event of A`);
+          continue;
         }
         const page = await callPage(route, path, { cookie: `hearth_session=${person.token}`, person });
         assert.ok(page.status < 500, `${who} page: ${page.status}`);

@@ -196,6 +196,14 @@ test('sign-up keeps a known time zone and falls back to UTC for an unknown one',
   assert.equal(tokyo.user.time_zone, 'Asia/Tokyo');
   const mars = await signup(server, newPerson('tz'), { timeZone: 'Mars/Olympus_Mons' });
   assert.equal(mars.user.time_zone, 'UTC');
+  // names that would reach a file: only the listed zones are zones
+  for (const path of ['../../../etc/localtime', 'Europe/./Paris', 'Europe//Paris', '../../../dev/stdin']) {
+    const odd = await signup(server, newPerson('tz'), { timeZone: path });
+    assert.equal(odd.user.time_zone, 'UTC', path);
+    const changed = await api(server, 'POST', '/account/settings',
+      { token: odd.token, body: { name: 'Odd', email: odd.email, time_zone: path } });
+    assert.equal(changed.status, 422, path);
+  }
 });
 
 test('API writes that are not application/json answer 415', async () => {

@@ -91,11 +91,11 @@ const REQUESTS = {
   'POST /pair/join': (w) => ({ person: w.stranger, body: { code: w.code } }),
   'POST /share/ask/{id:id}/answer': (w) => ({ id: w.askId }),
   'POST /admin/guides': () => ({
-    body: { title: 'Fault guide', slug: 'fault-guide', summary: 'S', practice: 'listen', date: '2026-11-01', body: 'Body.' },
+    body: { title: 'Fault guide', slug: 'fault-guide', summary: 'S', practice: 'share', date: '2026-11-01', body: 'Body.' },
   }),
   'POST /admin/guides/{id:id}': (w) => ({
     id: w.guideId,
-    body: { title: 'Edited', slug: w.slug, summary: 'S', practice: 'listen', date: '2026-11-01', body: 'Edited.' },
+    body: { title: 'Edited', slug: w.slug, summary: 'S', practice: 'share', date: '2026-11-01', body: 'Edited.' },
   }),
   'POST /admin/guides/{id:id}/publish': (w) => ({ id: w.guideId }),
   'POST /admin/guides/{id:id}/unpublish': (w) => ({ id: w.guideId }),

@@ -367,10 +367,16 @@ test('the guides index lists seven articles with title, summary, date and practi
   assert.equal(status, 200);
   assert.match(html, /<title>Guides/);
   assert.match(html, /href="\/guides\/feed\.atom"/);
-  const items = [...html.matchAll(/<li>\s*<p class="eyebrow"><span class="tag">([^<]+)<\/span> <time>([^<]+)<\/time><\/p>\s*<h2><a href="\/guides\/([a-z0-9-]+)">([^<]+)<\/a><\/h2>\s*<p>([^<]+)<\/p>/g)];
+  const items = [...html.matchAll(/<li>\s*<p class="eyebrow">(?:<span class="tag">([^<]+)<\/span> )?<time>([^<]+)<\/time><\/p>\s*<h2><a href="\/guides\/([a-z0-9-]+)">([^<]+)<\/a><\/h2>\s*<p>([^<]+)<\/p>/g)];
   assert.ok(items.length >= 7, `only ${items.length} guides listed`);
-  for (const [, label, date, , title, summary] of items) {
-    assert.ok(label && title && summary);
+  // a guide about a registered practice carries its label; one about a
+  // practice not registered here carries none
+  const labels = Object.fromEntries((await apiOk(server, 'GET', '/')).practices.map((p) => [p.name, p.label]));
+  labels.introduction = 'Introduction';
+  const practiceOf = Object.fromEntries((await apiOk(server, 'GET', '/guides')).guides.map((g) => [g.slug, g.practice]));
+  for (const [, label, date, slug, title, summary] of items) {
+    assert.ok(title && summary);
+    assert.equal(label, labels[practiceOf[slug]], slug);
     assert.match(date, /^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$/);
   }
   const model = await apiOk(server, 'GET', '/guides');
@@ -1169,7 +1175,7 @@ test('an operator marks a comment as spam or deletes it, and it leaves the page 
 
 const guideForm = (over = {}) => ({
   title: 'Cooking together', slug: unique('cook'), summary: 'Make dinner a date.',
-  practice: 'time', date: '2026-12-01', body: '## Start small\n\nPick **one** recipe.\n\n- chop\n- stir\n', ...over,
+  practice: 'share', date: '2026-12-01', body: '## Start small\n\nPick **one** recipe.\n\n- chop\n- stir\n', ...over,
 });
 
 test('an operator writes a guide: preview without saving, save as a draft, publish, edit and unpublish', async () => {
@@ -1210,11 +1216,15 @@ test('an operator writes a guide: preview without saving, save as a draft, publi
   assert.deepEqual(await isPublic(), { p: 200, j: 200, inIndex: true, inFeed: true, commentsFeed: 200 }, 'published');
   const shown = (await page(path)).html;
   assert.match(shown, /<h1>Cooking together<\/h1>/);
-  assert.match(shown, /<p class="eyebrow"><span class="tag">Time together<\/span> <time>1 December 2026<\/time><\/p>/);
+  assert.match(shown, /<p class="eyebrow"><span class="tag">Share<\/span> <time>1 December 2026<\/time><\/p>/);
 
   const edit = await page(`/admin/guides/${id}`, b);
   assert.equal(inputValue(edit.html, 'slug'), fields.slug);
-  assert.match(edit.html, /<option value="time" selected>/);
+  assert.match(edit.html, /<option value="share" selected>/);
+  // the topics offered are the introduction and the registered practices
+  const offered = [...edit.html.matchAll(/<option value="([a-z]+)"/g)].map((m) => m[1]);
+  const home = await apiOk(server, 'GET', '/');
+  assert.deepEqual(offered, ['introduction', ...home.practices.map((p) => p.name)]);
   const edited = await b.form(`/admin/guides/${id}`, { ...fields, title: 'Cooking together, edited', body: 'New body.' });
   assert.equal(edited.status, 303);
   const after = (await page(path)).html;
@@ -1387,7 +1397,7 @@ describe('restarting on the same database', () => {
     const slugOf = Object.fromEntries(sql(first, 'SELECT practice, slug FROM guides').split('\n').map((l) => l.split('|')));
     const edit = (practice, over) => apiOk(first, 'POST', `/admin/guides/${ids[practice]}`, {
       token: owner.token,
-      body: { title: `Edited ${practice}`, slug: slugOf[practice], summary: 'Edited summary', practice, date: '2026-10-08', body: `Edited body of ${practice}.`, ...over },
+      body: { title: `Edited ${practice}`, slug: slugOf[practice], summary: 'Edited summary', practice: 'share', date: '2026-10-08', body: `Edited body of ${practice}.`, ...over },
     });
     await edit('listen', {});
     edits.listen = slugOf.listen;

@@ -95,6 +95,9 @@ export async function startServer({ args = [], env = {}, db: keep, port, binary 
       if (/Sanitizer|runtime error:/.test(stderr)) {
         throw new Error(`sanitizer report:\n${stderr}`);
       }
+      // the test build's templates fail on a name that names nothing
+      const unknown = stderr.match(/template \S+ \{\{[^}]*\}\} names nothing/g);
+      if (unknown) throw new Error(`templates named nothing:\n${[...new Set(unknown)].join('\n')}`);
       return status;
     },
   };
@@ -122,3 +125,72 @@ export const securityHeaders = {
   'referrer-policy': /^no-referrer$/,
   'x-frame-options': /^DENY$/,
 };
+
+// Opens a server-sent events stream (GET url with headers) and collects
+// what arrives. events: the parsed messages so far ({id, type, ref});
+// until(pred, ms) waits for a message matching pred; close() ends it.
+export async function openStream(url, headers = {}) {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers, signal: abort.signal, redirect: 'manual' });
+  const stream = { res, text: '', events: [], closed: false, waiters: [] };
+  const parse = () => {
+    let end;
+    while ((end = stream.text.indexOf('\n\n', stream.parsed || 0)) !== -1) {
+      const block = stream.text.slice(stream.parsed || 0, end);
+      stream.parsed = end + 2;
+      const id = /^id: (\d+)$/m.exec(block);
+      const data = /^data: (.*)$/m.exec(block);
+      if (!data) continue;
+      const { type, id: ref } = JSON.parse(data[1]);
+      stream.events.push({ id: id ? id[1] : null, type, ref });
+    }
+    stream.waiters = stream.waiters.filter((w) => !w());
+  };
+  (async () => {
+    try {
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body) {
+        stream.text += decoder.decode(chunk, { stream: true });
+        parse();
+      }
+    } catch {
+      // aborted
+    }
+    stream.closed = true;
+    stream.waiters = stream.waiters.filter((w) => !w());
+  })();
+  stream.until = (pred, ms = 2000) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no such event within ${ms} ms: ${stream.text}`)), ms);
+    const check = () => {
+      const found = stream.events.find(pred);
+      if (found || stream.closed) {
+        clearTimeout(timer);
+        if (found) resolve(found);
+        else reject(new Error(`the stream ended: ${stream.text}`));
+        return true;
+      }
+      return false;
+    };
+    if (!check()) stream.waiters.push(check);
+  });
+  stream.ended = (ms = 2000) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the stream is still open after ${ms} ms`)), ms);
+    const check = () => {
+      if (!stream.closed) return false;
+      clearTimeout(timer);
+      resolve();
+      return true;
+    };
+    if (!check()) stream.waiters.push(check);
+  });
+  stream.close = () => abort.abort();
+  return stream;
+}
+
+// What a stream sends within ms milliseconds.
+export async function readStream(url, headers, ms) {
+  const stream = await openStream(url, headers);
+  await new Promise((r) => setTimeout(r, ms));
+  stream.close();
+  return stream.text;
+}

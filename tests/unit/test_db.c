@@ -18,11 +18,7 @@
 #include "core/log.h"
 #include "store/backend.h"
 #include "store/db.h"
-
-#define FILE_OF(name, text)                                                                        \
-    {                                                                                              \
-        name, text, sizeof(text) - 1                                                               \
-    }
+#include "store_fixture.h"
 
 static const char THINGS[] =
     "CREATE TABLE couples (id INTEGER PRIMARY KEY, time_zone TEXT NOT NULL,"
@@ -34,51 +30,10 @@ static const struct asset base[] = {
     FILE_OF("migrations/t/001_things.sql", THINGS),
     {NULL, NULL, 0},
 };
-static const char *const modules[] = {"t", NULL};
 
-static const char *pg; /* the server's URL, when the tests run on PostgreSQL */
-static char url[512];
-static int seq;
-
-/* A fresh, migrated database of the engine under test, open as the store's. */
 static int fresh(void **state)
 {
-    (void)state;
-    seq++;
-    if (pg == NULL) {
-        snprintf(url, sizeof(url), "sqlite:/tmp/hearth-test-db-%d-%d.db", (int)getpid(), seq);
-        unlink(url + 7);
-    } else {
-        char admin[600], sql[80];
-        snprintf(admin, sizeof(admin), "%s/postgres", pg);
-        snprintf(sql, sizeof(sql), "CREATE DATABASE unit_%d_%d", (int)getpid(), seq);
-        if (db_shell(admin, sql, stderr) != DB_OK)
-            return -1;
-        snprintf(url, sizeof(url), "%s/unit_%d_%d", pg, (int)getpid(), seq);
-    }
-    db_migrations_override(base);
-    return db_open(url, modules) == DB_OK ? 0 : -1;
-}
-
-static int done(void **state)
-{
-    (void)state;
-    db_close();
-    db_migrations_override(NULL);
-    if (pg == NULL) {
-        char wal[600];
-        unlink(url + 7);
-        snprintf(wal, sizeof(wal), "%s-wal", url + 7);
-        unlink(wal);
-        snprintf(wal, sizeof(wal), "%s-shm", url + 7);
-        unlink(wal);
-    } else {
-        char admin[600], sql[96];
-        snprintf(admin, sizeof(admin), "%s/postgres", pg);
-        snprintf(sql, sizeof(sql), "DROP DATABASE unit_%d_%d WITH (FORCE)", (int)getpid(), seq);
-        db_shell(admin, sql, stderr);
-    }
-    return 0;
+    return store_fresh(state, base);
 }
 
 static int64_t count_things(void)
@@ -332,13 +287,11 @@ static void each_engine_takes_its_own_dialect_file(void **state)
     json_decref(row);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, fresh, done)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fresh, store_done)
 
 int main(void)
 {
-    pg = getenv("HEARTH_TEST_PG");
-    if (pg != NULL && *pg == '\0')
-        pg = NULL;
+    store_engine();
     const struct CMUnitTest tests[] = {
         T(columns_come_back_as_declared_on_both_engines),
         T(nested_transactions_are_savepoints),

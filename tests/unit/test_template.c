@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +18,10 @@ static char *render(const char *src, const char *model, char *err, size_t errlen
 {
     struct tpl_set *set = tpl_set_new();
     char *result = NULL;
-    if (tpl_set_add(set, "t", src, strlen(src), err, errlen) != 0)
+    if (tpl_set_add(set, "t", TPL_HTML, src, strlen(src), err, errlen) != 0)
         goto out;
-    if (partial_name != NULL &&
-        tpl_set_add(set, partial_name, partial_src, strlen(partial_src), err, errlen) != 0)
+    if (partial_name != NULL && tpl_set_add(set, partial_name, TPL_HTML, partial_src,
+                                            strlen(partial_src), err, errlen) != 0)
         goto out;
     if (tpl_set_link(set, err, errlen) != 0)
         goto out;
@@ -167,7 +168,8 @@ static void output_stops_at_the_buffer_maximum(void **state)
     (void)state;
     struct tpl_set *set = tpl_set_new();
     char err[128];
-    assert_int_equal(tpl_set_add(set, "t", "{{#xs}}0123456789{{/xs}}", 24, err, sizeof(err)), 0);
+    assert_int_equal(
+        tpl_set_add(set, "t", TPL_HTML, "{{#xs}}0123456789{{/xs}}", 24, err, sizeof(err)), 0);
     json_t *m = json_pack("{s:[iiiii]}", "xs", 1, 2, 3, 4, 5);
     struct buf out;
     buf_init(&out, 30);
@@ -177,6 +179,86 @@ static void output_stops_at_the_buffer_maximum(void **state)
     buf_free(&out);
     json_decref(m);
     tpl_set_free(set);
+}
+
+/* Renders src, compiled as type esc, against model; returns the output or
+ * NULL when rendering failed. */
+static char *render_as(enum tpl_escape esc, const char *src, const char *model)
+{
+    struct tpl_set *set = tpl_set_new();
+    char err[256];
+    assert_int_equal(tpl_set_add(set, "t", esc, src, strlen(src), err, sizeof(err)), 0);
+    json_t *m = json_loads(model, 0, NULL);
+    assert_non_null(m);
+    struct buf out;
+    buf_init(&out, 1 << 16);
+    json_t *ctx[1] = {m};
+    char *result = NULL;
+    if (tpl_render(tpl_set_get(set, "t"), ctx, 1, &out) == 0)
+        result = buf_take(&out, NULL);
+    buf_free(&out);
+    json_decref(m);
+    tpl_set_free(set);
+    return result;
+}
+
+static void expect_as(enum tpl_escape esc, const char *src, const char *model, const char *want)
+{
+    char *got = render_as(esc, src, model);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void each_output_type_has_its_escaper(void **state)
+{
+    (void)state;
+    const char *model = "{\"v\": \"a<b>&\\\"c'; d, e\\\\f\\ng\\u0001h\\ti\"}";
+    expect_as(TPL_HTML, "{{v}}", model, "a&lt;b&gt;&amp;&quot;c&#39;; d, e\\f\ng\001h\ti");
+    expect_as(TPL_XML, "{{v}}", model, "a&lt;b&gt;&amp;&quot;c&apos;; d, e\\f\ngh\ti");
+    expect_as(TPL_ICAL, "SUMMARY:{{v}}", model, "SUMMARY:a<b>&\"c'\\; d\\, e\\\\f\\nghi");
+    expect_as(TPL_TEXT, "{{v}}", model, "a<b>&\"c'; d, e\\f\ngh\ti");
+}
+
+static void icalendar_lines_end_in_crlf_and_fold_at_75_octets(void **state)
+{
+    (void)state;
+    /* 80 ASCII characters after "X:" make a line of 82 octets */
+    char model[200], want[300];
+    char text[81];
+    memset(text, 'a', 80);
+    text[80] = '\0';
+    snprintf(model, sizeof(model), "{\"v\": \"%s\"}", text);
+    snprintf(want, sizeof(want), "BEGIN:VEVENT\r\nX:%.*s\r\n %s\r\nEND:VEVENT\r\n", 73, text,
+             text + 73);
+    expect_as(TPL_ICAL, "BEGIN:VEVENT\nX:{{v}}\nEND:VEVENT\n", model, want);
+    /* a fold never splits a character: "é" is two octets */
+    char *got = render_as(TPL_ICAL, "X:{{v}}\n",
+                          "{\"v\": \"ééééééééééééééééééééééééééééééééééééééééééééééééééééé\"}");
+    assert_non_null(got);
+    for (char *line = got; *line;) {
+        char *end = strstr(line, "\r\n");
+        assert_non_null(end);
+        assert_true(end - line <= 75);
+        assert_true(((unsigned char)end[-1] & 0xC0) != 0xC0); /* not cut after a lead byte */
+        line = end + 2;
+    }
+    free(got);
+}
+
+static void strict_mode_fails_on_a_name_that_names_nothing(void **state)
+{
+    (void)state;
+    tpl_strict(true);
+    assert_null(render_as(TPL_HTML, "<p>{{missing}}</p>", "{}"));
+    assert_null(render_as(TPL_HTML, "{{{missing_html}}}", "{}"));
+    /* a member missing from an object that is there renders as nothing */
+    expect_as(TPL_HTML, "[{{errors.email}}]", "{\"errors\": {}}", "[]");
+    /* sections test presence, so an absent name is fine there */
+    expect_as(TPL_HTML, "{{#saved}}yes{{/saved}}{{^saved}}no{{/saved}}", "{}", "no");
+    expect_as(TPL_HTML, "{{#xs}}{{.}}{{/xs}}", "{\"xs\": [1, 2]}", "12");
+    tpl_strict(false);
+    expect_as(TPL_HTML, "<p>{{missing}}</p>", "{}", "<p></p>");
 }
 
 int main(void)
@@ -196,6 +278,9 @@ int main(void)
         cmocka_unit_test(unknown_partials_fail_at_link_time_with_the_line),
         cmocka_unit_test(malformed_templates_report_file_and_line),
         cmocka_unit_test(output_stops_at_the_buffer_maximum),
+        cmocka_unit_test(each_output_type_has_its_escaper),
+        cmocka_unit_test(icalendar_lines_end_in_crlf_and_fold_at_75_octets),
+        cmocka_unit_test(strict_mode_fails_on_a_name_that_names_nothing),
     };
     return cmocka_run_group_tests_name("template", tests, NULL, NULL);
 }

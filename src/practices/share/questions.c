@@ -1,6 +1,6 @@
 /* questions.c: parses the tab-separated question files into arrays that live
  * for the whole run. */
-#include "practices/questions.h"
+#include "practices/share/questions.h"
 
 #include <ctype.h>
 #include <sodium.h>

@@ -1,0 +1,46 @@
+/* practice.h: what a practice is to the rest of Hearth. Each of the six
+ * practices is one module (src/practices/NAME/, templates/NAME/,
+ * migrations/NAME/, tests/http/NAME.test.mjs) that describes itself in one
+ * struct practice; app.c lists the registered ones, and everything that
+ * spans practices (the routes, /us, the landing page, the guides' topics,
+ * exports, deleting an account, leaving a couple, scheduled jobs) iterates
+ * that list. A practice that is not registered shows nowhere.
+ * docs/internals/practice.md tells how to add one. */
+#ifndef HEARTH_PRACTICE_H
+#define HEARTH_PRACTICE_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/route.h"
+#include "store/jobs.h"
+
+struct practice {
+    const char *name;    /* "share": its module, templates, migrations and routes */
+    const char *label;   /* "Share" */
+    const char *path;    /* "/share": where its card on /us and the landing page lead */
+    const char *summary; /* what it is, in a sentence or two, for the landing page */
+    const struct route *routes;
+    size_t nroutes;
+    /* After the database is open, before the server listens; 0 or -1. */
+    int (*start)(void);
+    void (*stop)(void);
+    /* The card /us shows for the request's couple today: a new JSON object
+     * rendered with templates/NAME/card.html, or NULL for nothing today.
+     * Returns 0 or -1. */
+    int (*today)(struct req *req, json_t **card);
+    /* Adds what user_id wrote in this practice to their export (out is the
+     * practice's own object). Returns 0 or -1. */
+    int (*export_person)(int64_t user_id, json_t *out);
+    /* Erases what a deleted account wrote here, in the deletion's
+     * transaction. Returns 0 or -1. */
+    int (*erase_person)(int64_t user_id);
+    /* Ends what belongs to couple_id when the couple ends (a partner left or
+     * deleted their account), in the same transaction. Returns 0 or -1. */
+    int (*couple_ended)(int64_t couple_id);
+    /* Scheduled work (src/store/jobs.h), registered at start-up. */
+    const struct job_kind *jobs;
+    size_t njobs;
+};
+
+#endif

@@ -1,0 +1,100 @@
+/* asks.c: questions of your own. Either partner asks the other something;
+ * both answer it, and the answers open when both have (the reveal rule).
+ * At most SHARE_OPEN_ASKS are open at once. */
+#include "core/clock.h"
+#include "core/id.h"
+#include "http/events.h"
+#include "practices/share/internal.h"
+#include "store/db.h"
+
+int share_open_asks(struct req *req, json_t *model)
+{
+    json_t *rows, *answers, *asks = json_array();
+    json_object_set_new(model, "asks", asks);
+    /* the open asks, and all their answers in one more query */
+    if (db_query(&rows,
+                 "SELECT " ITEM_COLUMNS " FROM share_items"
+                 " WHERE couple_id = $1 AND kind = 'ask' AND revealed_at IS NULL"
+                 " ORDER BY created_at DESC LIMIT 20",
+                 "i:" ITEM_TYPES, req->couple_id) != DB_OK)
+        return -1;
+    if (db_query(&answers,
+                 "SELECT a.item_id, a.user_id, a.text, a.updated_at FROM share_answers a"
+                 " JOIN share_items i ON i.couple_id = a.couple_id AND i.id = a.item_id"
+                 " WHERE a.couple_id = $1 AND i.kind = 'ask' AND i.revealed_at IS NULL"
+                 " LIMIT 100",
+                 "i:ddsi", req->couple_id) != DB_OK) {
+        json_decref(rows);
+        return -1;
+    }
+    int rc = share_item_models(req, rows, answers, asks);
+    json_decref(rows);
+    json_decref(answers);
+    return rc;
+}
+
+int share_ask(struct req *req, struct res *res)
+{
+    int64_t open = 0;
+    if (db_lock_couple(req->couple_id) != DB_OK ||
+        db_int(&open,
+               "SELECT count(*) FROM share_items WHERE couple_id = $1 AND kind = 'ask'"
+               " AND revealed_at IS NULL",
+               "i", req->couple_id) != DB_OK)
+        return -1;
+    if (open >= SHARE_OPEN_ASKS) {
+        req_error(req, "question", "You have 20 open questions; answer some before asking more.");
+        return 0;
+    }
+    int64_t id = id_new();
+    if (db_exec("INSERT INTO share_items (couple_id, id, kind, text, author_id, created_at)"
+                " VALUES ($1, $2, 'ask', $3, $4, $5)",
+                "iisii", req->couple_id, id, req_str(req, "question"), req->user_id,
+                clock_now_ms()) < 0 ||
+        events_emit(req->couple_id, 0, "share.asked", id) < 0)
+        return -1;
+    res->status = req->api ? 201 : 0;
+    if (res_redirect(req, res, "/share#asked"))
+        return 0;
+    json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)id));
+    return 0;
+}
+
+int share_ask_page(struct req *req, struct res *res)
+{
+    json_t *item;
+    int rc = res_found(res, share_ask_item(req, &item));
+    if (rc != 0)
+        return rc;
+    rc = share_show_item(req, res, item);
+    json_decref(item);
+    share_set_title(res, "A question from one of you");
+    return rc;
+}
+
+int share_answer_ask(struct req *req, struct res *res)
+{
+    json_t *item;
+    int rc = res_found(res, share_ask_item(req, &item));
+    if (rc != 0)
+        return rc;
+    rc = reveal_submit(&share_reveal, req->couple_id, id_from(json_object_get(item, "id")),
+                       req->user_id, req_str(req, "text"));
+    if (rc == REVEAL_CLOSED) {
+        json_decref(item);
+        return share_too_late(req, res, share_ask_page(req, res));
+    }
+    rc = rc < 0 ? -1 : share_answered(req, item, rc);
+    json_decref(item);
+    if (rc != 0)
+        return -1;
+    if (res_redirect(req, res,
+                     arena_printf(req->arena, "/share/ask/%s",
+                                  json_string_value(json_object_get(req->params, "id")))))
+        return 0;
+    if (share_ask_item(req, &item) != DB_OK)
+        return -1;
+    rc = share_show_item(req, res, item);
+    json_decref(item);
+    return rc;
+}

@@ -1,0 +1,325 @@
+/* share.c: Share, reciprocal vulnerability: the practice as the rest of
+ * Hearth sees it (its descriptor, routes and card on /us), and what it
+ * exports and erases for a person. The features live beside it (see
+ * internal.h). */
+#include "practices/share/share.h"
+
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/util.h"
+#include "practices/share/internal.h"
+#include "store/db.h"
+
+const char *const share_reactions[] = {"thanks", "me-too", "tell-me-more", "love", NULL};
+static const char *const reaction_labels[] = {"Thank you for sharing", "Me too", "Tell me more",
+                                              "Love this"};
+
+const char *share_reaction_label(const char *r)
+{
+    for (int i = 0; r != NULL && share_reactions[i] != NULL; i++)
+        if (strcmp(share_reactions[i], r) == 0)
+            return reaction_labels[i];
+    return "";
+}
+
+void share_set_title(struct res *res, const char *title)
+{
+    json_object_set_new(res_model(res), "title", json_string(title));
+}
+
+void share_conflict(struct res *res, const char *why)
+{
+    res->status = 409;
+    res->detail = why;
+}
+
+/* /us: today's question and where it stands: answer it, waiting for the
+ * partner, or both answered. */
+static int today_card(struct req *req, json_t **card)
+{
+    json_t *item;
+    if (share_daily_item(req, req->couple->today, &item) != DB_OK)
+        return -1;
+    int rc = share_item_model(req, item, NULL, card);
+    json_decref(item);
+    if (rc != 0)
+        return -1;
+    const char *state = json_is_true(json_object_get(*card, "revealed")) ? "revealed"
+                        : json_is_null(json_object_get(*card, "mine"))   ? "answer"
+                                                                         : "waiting";
+    json_object_set_new(*card, "state", json_string(state));
+    json_object_set_new(*card, state, json_true());
+    return 0;
+}
+
+/* What a person's export holds of Share: only what they wrote. */
+static const struct {
+    const char *key, *sql, *types;
+} exports[] = {
+    {"answers",
+     "SELECT i.kind, i.day, i.text AS question, a.text AS answer, a.created_at,"
+     " a.updated_at FROM share_answers a JOIN share_items i"
+     " ON i.couple_id = a.couple_id AND i.id = a.item_id WHERE a.user_id = $1"
+     " ORDER BY a.created_at LIMIT 10000",
+     "i:ssssii"},
+    {"comments",
+     "SELECT i.day, i.text AS question, c.text AS comment, c.created_at"
+     " FROM share_comments c JOIN share_items i ON i.couple_id = c.couple_id"
+     " AND i.id = c.item_id WHERE c.user_id = $1 ORDER BY c.created_at LIMIT 10000",
+     "i:sssi"},
+    {"questions_asked",
+     "SELECT text AS question, created_at FROM share_items"
+     " WHERE author_id = $1 ORDER BY created_at LIMIT 10000",
+     "i:si"},
+    {"deep_dive_answers",
+     "SELECT dive_id, position, text AS answer, created_at"
+     " FROM share_dive_answers WHERE user_id = $1"
+     " ORDER BY created_at LIMIT 10000",
+     "i:disi"},
+};
+
+static int export_share(int64_t user_id, json_t *out)
+{
+    json_t *rows;
+    for (size_t k = 0; k < ARRAY_LEN(exports); k++) {
+        if (db_query(&rows, exports[k].sql, exports[k].types, user_id) != DB_OK)
+            return -1;
+        json_object_set_new(out, exports[k].key, rows);
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach (json_object_get(out, "deep_dive_answers"), i, row) {
+        int position = (int)json_integer_value(json_object_get(row, "position"));
+        json_object_set_new(row, "question", json_string(questions_dive(position)));
+    }
+    return 0;
+}
+
+/* A deleted account's own questions lose their words; the partner's answers
+ * to them stay theirs (and in their export). The person's answers,
+ * reactions, comments and deep-dive answers go. */
+static int erase_share(int64_t user_id)
+{
+    static const char *const erase[] = {
+        "DELETE FROM share_answers WHERE user_id = $1",
+        "DELETE FROM share_reactions WHERE user_id = $1",
+        "DELETE FROM share_comments WHERE user_id = $1",
+        "DELETE FROM share_dive_answers WHERE user_id = $1",
+    };
+    for (size_t k = 0; k < ARRAY_LEN(erase); k++)
+        if (db_exec(erase[k], "i", user_id) < 0)
+            return -1;
+    return db_exec("UPDATE share_items SET text = 'A question from an account that was deleted',"
+                   " author_id = NULL WHERE author_id = $1",
+                   "i", user_id) < 0
+               ? -1
+               : 0;
+}
+
+/* When the couple ends, an evening under way ends with it. */
+static int end_couple(int64_t couple_id)
+{
+    return db_exec("UPDATE share_dives SET finished_at = $2 WHERE couple_id = $1"
+                   " AND finished_at IS NULL",
+                   "ii", couple_id, clock_now_ms()) < 0
+               ? -1
+               : 0;
+}
+
+static int start(void)
+{
+    reveal_init(&share_reveal);
+    return questions_init();
+}
+
+static void stop(void)
+{
+    questions_shutdown();
+}
+
+#define ANSWER_FIELD                                                                               \
+    {                                                                                              \
+        .name = "text", .label = "Your answer", .type = FIELD_TEXT, .required = true,              \
+        .max = SHARE_ANSWER_MAX                                                                    \
+    }
+
+static const struct route routes[] = {
+    {.method = "GET",
+     .pattern = "/share",
+     .handler = share_page,
+     .view = "share/today",
+     .auth = AUTH_COUPLE},
+    {.method = "POST",
+     .pattern = "/share/answer",
+     .handler = share_answer,
+     .view = "share/today",
+     .form = share_answer_form,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {ANSWER_FIELD}},
+    {.method = "POST",
+     .pattern = "/share/swap",
+     .handler = share_swap,
+     .view = "share/today",
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "day", .label = "Day", .type = FIELD_DATE}}},
+    {.method = "POST",
+     .pattern = "/share/ask",
+     .handler = share_ask,
+     .view = "share/today",
+     .form = share_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "question",
+                 .label = "Your question",
+                 .type = FIELD_TEXT,
+                 .required = true,
+                 .max = SHARE_ASK_MAX}}},
+    {.method = "GET",
+     .pattern = "/share/ask/{id:id}",
+     .handler = share_ask_page,
+     .view = "share/ask",
+     .auth = AUTH_COUPLE},
+    {.method = "POST",
+     .pattern = "/share/ask/{id:id}/answer",
+     .handler = share_answer_ask,
+     .view = "share/ask",
+     .form = share_ask_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {ANSWER_FIELD}},
+    {.method = "GET",
+     .pattern = "/share/archive",
+     .handler = share_archive,
+     .view = "share/archive",
+     .auth = AUTH_COUPLE,
+     .fields = {{.name = "q", .label = "Search", .type = FIELD_STRING, .max = 100},
+                {.name = "page", .label = "Page", .type = FIELD_INT, .min = 1, .max = 1000}}},
+    {.method = "GET",
+     .pattern = "/share/settings",
+     .handler = share_settings_page,
+     .view = "share/settings",
+     .auth = AUTH_COUPLE,
+     .fields = {{.name = "saved", .type = FIELD_BOOL}}},
+    {.method = "POST",
+     .pattern = "/share/settings",
+     .handler = share_save_settings,
+     .view = "share/settings",
+     .form = share_settings_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "depth",
+                 .label = "Depth",
+                 .type = FIELD_CHOICE,
+                 .required = true,
+                 .choices = question_depths},
+                {.name = "categories",
+                 .label = "Categories",
+                 .type = FIELD_CHOICES,
+                 .required = true,
+                 .choices = question_categories}}},
+    {.method = "GET",
+     .pattern = "/share/questions",
+     .handler = share_bank_page,
+     .view = "share/questions",
+     .auth = AUTH_COUPLE},
+    {.method = "GET",
+     .pattern = "/share/deep-dive",
+     .handler = share_dive_page,
+     .view = "share/deep-dive",
+     .auth = AUTH_COUPLE,
+     .fields = {{.name = "finished", .type = FIELD_BOOL}}},
+    {.method = "POST",
+     .pattern = "/share/deep-dive",
+     .handler = share_dive_start,
+     .view = "share/deep-dive",
+     .form = share_dive_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "mode",
+                 .label = "How",
+                 .type = FIELD_CHOICE,
+                 .required = true,
+                 .choices = share_dive_modes}}},
+    {.method = "POST",
+     .pattern = "/share/deep-dive/next",
+     .handler = share_dive_next,
+     .view = "share/deep-dive",
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY},
+    {.method = "POST",
+     .pattern = "/share/deep-dive/pause",
+     .handler = share_dive_pause,
+     .view = "share/deep-dive",
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY},
+    {.method = "POST",
+     .pattern = "/share/deep-dive/resume",
+     .handler = share_dive_resume,
+     .view = "share/deep-dive",
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY},
+    {.method = "POST",
+     .pattern = "/share/deep-dive/answer",
+     .handler = share_dive_answer,
+     .view = "share/deep-dive",
+     .form = share_dive_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {ANSWER_FIELD}},
+    {.method = "GET",
+     .pattern = "/share/{day:date}",
+     .handler = share_day_page,
+     .view = "share/today",
+     .auth = AUTH_COUPLE},
+    {.method = "POST",
+     .pattern = "/share/{day:date}/answer",
+     .handler = share_answer,
+     .view = "share/today",
+     .form = share_answer_form,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {ANSWER_FIELD}},
+    {.method = "POST",
+     .pattern = "/share/{day:date}/react",
+     .handler = share_react,
+     .form = share_day_page,
+     .view = "share/today",
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "reaction",
+                 .label = "Reaction",
+                 .type = FIELD_CHOICE,
+                 .required = true,
+                 .choices = share_reactions}}},
+    {.method = "POST",
+     .pattern = "/share/{day:date}/comments",
+     .handler = share_comment,
+     .view = "share/today",
+     .form = share_day_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "text",
+                 .label = "Comment",
+                 .type = FIELD_TEXT,
+                 .required = true,
+                 .max = SHARE_COMMENT_MAX}}},
+};
+
+const struct practice share_practice = {
+    .name = "share",
+    .label = "Share",
+    .path = "/share",
+    .summary = "One question a day. You each answer privately; the answers open only when you "
+               "both have. Some are light, some go deeper.",
+    .routes = routes,
+    .nroutes = ARRAY_LEN(routes),
+    .start = start,
+    .stop = stop,
+    .today = today_card,
+    .export_person = export_share,
+    .erase_person = erase_share,
+    .couple_ended = end_couple,
+};
