@@ -71,13 +71,14 @@ test:
 	@scripts/deps.sh test
 	@scripts/lint.sh
 	@$(MAKE) --no-print-directory build/san/hearth build/hearth $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BIN)
 	@scripts/test.sh $(UNIT_BIN)
 
 lint:
 	@scripts/lint.sh
 
 format:
-	@clang-format -i $$(find src tests/unit fuzz -name '*.[ch]')
+	@clang-format -i $$(find src tests/unit -name '*.[ch]') fuzz/*.c
 
 bench: build/hearth
 	@scripts/deps.sh bench

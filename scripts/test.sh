@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every suite against the sanitizer build and ends with one line:
-# "N passed, N failed". Usage: scripts/test.sh UNIT_BINARY...
+# Runs every suite against the sanitizer build, then each fuzz target briefly
+# on its committed corpus, and ends with one line: "N passed, N failed".
+# Usage: scripts/test.sh UNIT_BINARY... (make test builds them and the fuzz
+# targets first).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export HEARTH_BIN=${HEARTH_BIN:-build/san/hearth}
@@ -39,6 +41,17 @@ for suite in http browser; do
   f=$(count '^# fail [0-9]+' "$log")
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p)); failed=$((failed + f))
+done
+
+# each target that runs clean for FUZZ_CHECK_SECONDS counts as one pass; one
+# that crashes, leaks, hangs or cannot run, as one failure
+echo "== fuzz"
+for src in fuzz/fuzz_*.c; do
+  if scripts/fuzz.sh check "${FUZZ_CHECK_SECONDS:-3}" "$(basename "$src" .c)"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
 done
 
 echo "$passed passed, $failed failed"
