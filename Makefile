@@ -72,29 +72,51 @@ test:
 	@scripts/deps.sh test
 	@scripts/lint.sh
 	@$(MAKE) --no-print-directory build/san/hearth build/hearth $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BIN)
 	@scripts/test.sh $(UNIT_BIN)
 
 lint:
 	@scripts/lint.sh
 
 format:
-	@clang-format -i $$(find src tests/unit fuzz -name '*.[ch]')
+	@clang-format -i $$(find src tests/unit -name '*.[ch]') fuzz/*.c
 
 bench: build/hearth
 	@scripts/deps.sh bench
 	@node bench/run.mjs
 
-# libFuzzer targets beside the parsers: make fuzz FUZZ_SECONDS=60
+# libFuzzer targets beside the parsers (fuzz/fuzz_*.c, see docs/architecture.md):
+#   make fuzz                      every target for FUZZ_SECONDS each
+#   make fuzz-request              one target (or FUZZ_TARGETS="tz text", names with
+#                                  or without their fuzz_ prefix)
+# The sources are compiled once with clang's fuzzing instrumentation into
+# build/fuzz/obj; new inputs go to build/fuzz/corpus, crashes to build/fuzz/crashes.
 FUZZ_SECONDS ?= 30
-FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(sort $(wildcard fuzz/fuzz_*.c)))
-build/fuzz/%: fuzz/%.c $(SRC) $(GEN)
+FUZZ_NAMES   := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_BIN     := $(FUZZ_NAMES:%=build/fuzz/%)
+FUZZ_OBJ     := $(SRC:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/assets.o
+FUZZ_CFLAGS  := $(filter-out -Werror,$(BASEFLAGS)) -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+
+build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	@echo "FUZZ $@"; clang $(filter-out -Werror,$(BASEFLAGS)) -g -O1 \
-	  -fsanitize=fuzzer,address,undefined $< $(SRC) $(GEN) -o $@ $(LIBS)
-fuzz: $(FUZZ_BIN)
-	@for t in $(FUZZ_BIN); do mkdir -p build/fuzz/corpus/$$(basename $$t); \
-	  $$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus/$$(basename $$t) \
-	  2>&1 | tail -1 || exit 1; done
+	@echo "CC $< (fuzz)"; clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/obj/gen/assets.o: $(GEN)
+	@mkdir -p $(dir $@)
+	@echo "CC $< (fuzz)"; clang $(FUZZ_CFLAGS) -c $< -o $@
+build/fuzz/obj/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	@echo "CC $<"; clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_BIN): build/fuzz/%: build/fuzz/obj/fuzz/%.o $(FUZZ_OBJ)
+	@echo "LD $@"; clang $(FUZZ_LDFLAGS) $^ -o $@ $(LIBS)
+
+FUZZ_RUN     := $(addprefix fuzz_,$(patsubst fuzz_%,%,$(FUZZ_TARGETS)))
+fuzz: $(FUZZ_RUN:%=build/fuzz/%)
+	@scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_RUN)
+fuzz-%:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TARGETS=$*
 
 clean:
 	rm -rf build

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every suite against the sanitizer build and ends with one line:
-# "N passed, N failed". The unit tests of the store and the whole HTTP suite
-# run twice: on SQLite, and on a PostgreSQL this script starts for them
-# (scripts/pg.sh) and stops afterwards. The browser suite runs on SQLite.
-# Usage: scripts/test.sh UNIT_BINARY...
+# Runs every suite against the sanitizer build, then each fuzz target briefly
+# on its committed corpus, and ends with one line: "N passed, N failed". The
+# unit tests of the store, the reveal rule and the jobs, and the whole HTTP
+# suite, run twice: on SQLite, and on a PostgreSQL this script starts for
+# them (scripts/pg.sh) and stops afterwards. The browser suite runs on SQLite.
+# Usage: scripts/test.sh UNIT_BINARY... (make test builds them and the fuzz
+# targets first).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export HEARTH_BIN=${HEARTH_BIN:-build/san/hearth}
@@ -73,6 +75,17 @@ if [ -n "$pg" ]; then
   node_suite "http (PostgreSQL)" http HEARTH_TEST_DB=postgres HEARTH_TEST_PG="$pg"
 fi
 node_suite browser browser HEARTH_TEST_DB=sqlite
+
+# each target that runs clean for FUZZ_CHECK_SECONDS counts as one pass; one
+# that crashes, leaks, hangs or cannot run, as one failure
+echo "== fuzz"
+for src in fuzz/fuzz_*.c; do
+  if scripts/fuzz.sh check "${FUZZ_CHECK_SECONDS:-3}" "$(basename "$src" .c)"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
