@@ -83,7 +83,7 @@ format:
 
 bench: build/hearth
 	@scripts/deps.sh bench
-	@node bench/run.mjs
+	@ulimit -n 8192 2>/dev/null || true; node bench/run.mjs
 
 # libFuzzer targets beside the parsers (fuzz/fuzz_*.c, see docs/architecture.md):
 #   make fuzz                      every target for FUZZ_SECONDS each

@@ -8,6 +8,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStream } from '../tests/http/server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS || 5);
@@ -23,8 +24,10 @@ if (postgres) {
   spawnSync(hearth, ['sql', 'CREATE DATABASE bench', '--db', `${base}/postgres`]);
   db = `${base}/bench`;
 }
+// loopback is a trusted proxy here, as a reverse proxy would be: the
+// thousand event streams below all come from it
 const server = spawn(hearth,
-  ['serve', '--listen', '127.0.0.1:0', '--db', db, '--signup-limit', '1000'],
+  ['serve', '--listen', '127.0.0.1:0', '--db', db, '--signup-limit', '1000', '--trusted-proxy', '127.0.0.1'],
   { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 let log = '';
 server.stderr.on('data', (d) => { log += d; });
@@ -114,6 +117,56 @@ during.sort((x, y) => x - y);
 console.log(`\n/healthz during 40 simultaneous sign-ups: median ${during[5].toFixed(1)} ms, ` +
   `worst ${during[9].toFixed(1)} ms (client side, loopback)`);
 console.log(`\nserver memory: ${rssStart.toFixed(1)} MiB before, ${rss().toFixed(1)} MiB after`);
+
+// ---- live events: 1,000 open streams, and the time from an action to its
+// event on the partner's stream ----
+const STREAMS = Number(process.env.BENCH_STREAMS || 1000);
+const post = (path, token, body) => fetch(`${url}/api/v1${path}`, {
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  body: JSON.stringify(body),
+});
+const login = async (email) => (await (await fetch(`${url}/api/v1/login`, {
+  method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email, password: 'sunflower-river-42' }),
+})).json()).token;
+// two streams a session (the most one holds), five sessions a person
+const people = Math.ceil(STREAMS / 10);
+const sessions = [];
+for (let i = 0; i < people; i++) {
+  const email = `live${i}@bench.example`;
+  await signUp(`live${i}`).then((t) => sessions.push(t));
+  for (let k = 1; k < 5; k++) sessions.push(await login(email));
+}
+const rssIdle = rss();
+const streams = [];
+for (let i = 0; streams.length < STREAMS; i++) {
+  streams.push(await openStream(`${url}/events`, { authorization: `Bearer ${sessions[i % sessions.length]}` }));
+}
+await new Promise((r) => setTimeout(r, 500));
+const open = streams.filter((s) => s.res.status === 200 && !s.closed).length;
+const rssStreams = rss();
+// the measured couple: Ana acts, Bo's stream (one of the thousand) hears it
+const bo = await openStream(`${url}/events`, { authorization: `Bearer ${b}` });
+await fetch(`${url}/api/v1/share`, { headers: { authorization: `Bearer ${a}` } });
+await post('/share/answer', a, { text: 'Bench answer one.' });
+await post('/share/answer', b, { text: 'Bench answer two.' });
+const day = (await (await fetch(`${url}/api/v1/share`, { headers: { authorization: `Bearer ${a}` } })).json()).day;
+const reactions = ['thanks', 'me-too', 'tell-me-more', 'love'];
+const lag = [];
+for (let i = 0; i < 200; i++) {
+  const seen = bo.events.length;
+  const t0 = performance.now();
+  await post(`/share/${day}/react`, a, { reaction: reactions[i % 4] });
+  await bo.until((e, k) => k >= seen && e.type === 'share.talked', 2000);
+  lag.push(performance.now() - t0);
+}
+lag.sort((x, y) => x - y);
+console.log(`\nlive events: ${open} of ${STREAMS} streams open from ${sessions.length} sessions; ` +
+  `server memory ${rssIdle.toFixed(1)} MiB without them, ${rssStreams.toFixed(1)} MiB with them ` +
+  `(${((rssStreams - rssIdle) * 1024 / Math.max(open, 1)).toFixed(1)} KiB a stream)`);
+console.log(`action to event on the partner's stream (a reaction, 200 times): p50 ` +
+  `${lag[100].toFixed(1)} ms, p99 ${lag[197].toFixed(1)} ms (client side, loopback)`);
+for (const s of [...streams, bo]) s.close();
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));
 if (postgres) spawnSync(resolve(root, 'scripts/pg.sh'), ['stop', join(dir, 'pg')]);

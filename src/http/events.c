@@ -11,7 +11,8 @@
  *
  * Event ids are time-ordered, but a transaction may commit after a later
  * one: each read looks EVENTS_LAG_MS back from the last event sent and
- * skips the ids it sent already. */
+ * skips the ids it sent already (the last SENT_RING of them; anything older
+ * than those counts as sent, so nothing is ever sent twice). */
 #include "http/events.h"
 
 #include <microhttpd.h>
@@ -34,7 +35,7 @@
 enum {
     EVENTS_LAG_MS = 5000,
     SENT_RING = 64,
-    OUT_MAX = 16 * 1024,
+    OUT_MAX = 4 * 1024, /* about 40 events; more come with the next read */
     SWEEP_EVERY_MS = 60 * 60 * 1000,
 };
 
@@ -43,10 +44,10 @@ static const char CHANNEL[] = "events";
 struct stream {
     struct MHD_Connection *conn;
     int64_t user_id, couple_id, session_id;
-    int64_t last_id; /* the newest event id sent (or the start) */
-    int64_t floor;   /* ids at or below it are never sent: before the stream began */
-    int64_t sent[SENT_RING];
-    int nsent;
+    int64_t last_id;         /* the newest event id sent (or the start) */
+    int64_t floor;           /* ids at or below it are never sent: before the stream began */
+    int64_t sent[SENT_RING]; /* the ids sent last, for late commits in the lag window */
+    uint64_t nsent;          /* ids ever written to sent */
     int64_t last_write_ms;
     bool suspended, wake, heartbeat, closing, greeted;
     char out[OUT_MAX];
@@ -119,7 +120,7 @@ static void on_notify(const char *payload, void *arg)
 
 static bool sent_before(const struct stream *s, int64_t id)
 {
-    for (int i = 0; i < s->nsent && i < SENT_RING; i++)
+    for (uint64_t i = 0; i < s->nsent && i < SENT_RING; i++)
         if (s->sent[i] == id)
             return true;
     return false;
@@ -153,24 +154,34 @@ static void read_outbox(struct stream *s)
         since = s->floor;
     if (db_query(&rows,
                  "SELECT id, type, ref FROM events WHERE id > $1 AND (couple_id = $2 OR"
-                 " user_id = $3) ORDER BY id LIMIT 200",
-                 "iii:iss", since, s->couple_id ? s->couple_id : -1, s->user_id) != DB_OK)
+                 " user_id = $3) ORDER BY id LIMIT $4",
+                 "iiii:iss", since, s->couple_id ? s->couple_id : -1, s->user_id,
+                 (int64_t)EVENTS_REPLAY_MAX) != DB_OK)
         return; /* logged; the next wake-up tries again */
     size_t i;
     json_t *row;
     json_array_foreach (rows, i, row) {
         int64_t id = json_integer_value(json_object_get(row, "id"));
-        if (sent_before(s, id))
+        if (id <= s->floor || sent_before(s, id))
             continue;
         const char *type = json_string_value(json_object_get(row, "type"));
         const char *ref = json_string_value(json_object_get(row, "ref"));
         int n = snprintf(s->out + s->out_len, sizeof(s->out) - s->out_len,
                          "id: %lld\ndata: {\"type\":\"%s\",\"id\":\"%s\"}\n\n", (long long)id, type,
                          ref);
-        if (n < 0 || (size_t)n >= sizeof(s->out) - s->out_len)
-            break; /* the rest comes with the next read */
+        if (n < 0 || (size_t)n >= sizeof(s->out) - s->out_len) {
+            pthread_mutex_lock(&lock);
+            s->wake = true; /* the rest comes with the next read */
+            pthread_mutex_unlock(&lock);
+            break;
+        }
         s->out_len += (size_t)n;
-        s->sent[s->nsent++ % SENT_RING] = id;
+        /* an id leaving the ring is the floor: what is older counts as sent,
+         * so the lag window never sends anything twice */
+        uint64_t slot = s->nsent++ % SENT_RING;
+        if (s->nsent > SENT_RING && s->sent[slot] > s->floor)
+            s->floor = s->sent[slot];
+        s->sent[slot] = id;
         if (id > s->last_id)
             s->last_id = id;
     }

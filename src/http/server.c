@@ -32,8 +32,9 @@
 #include "view/view.h"
 
 enum {
-    FD_RESERVE = 256,               /* files kept free of connections: databases, logs, sockets */
-    CONNECTION_MEMORY = 256 * 1024, /* a request line and headers: 1,000 query fields fit */
+    FD_RESERVE = 256, /* files kept free of connections: databases, logs, sockets */
+    CONNECTION_MEMORY =
+        128 * 1024, /* per connection: a request line and headers with 1,000 query fields fit */
     DISCARD_MAX =
         16 * 1024 * 1024, /* a body past its cap is dropped up to this, then the connection */
     MAX_GUARDS = 8,
@@ -57,11 +58,29 @@ struct ctx {
     enum input_body body_kind;
     int status; /* what was sent, for the log */
     int64_t start_ns;
+    char *method;                  /* outlives the request's memory, for the log line */
     bool deferred;                 /* answered by a worker while suspended */
     struct MHD_Response *prepared; /* the worker's answer, queued on resume */
 };
 
 static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page);
+
+/* Frees what a request holds but its log line: when it is done, or as soon
+ * as its answer is a stream, which may stay open for hours. */
+static void release_request(struct ctx *cx)
+{
+    buf_free(&cx->body);
+    json_decref(cx->req.params);
+    json_decref(cx->req.input);
+    json_decref(cx->req.typed);
+    json_decref(cx->req.errors);
+    json_decref(cx->req.user);
+    json_decref(cx->res.model);
+    free(cx->res.body);
+    cx->req.params = cx->req.input = cx->req.typed = cx->req.errors = cx->req.user = NULL;
+    cx->res.model = NULL;
+    cx->res.body = NULL;
+}
 
 static struct MHD_Daemon *daemon_handle;
 static atomic_int in_flight;
@@ -486,7 +505,11 @@ static enum MHD_Result respond(struct ctx *cx, int rc)
         MHD_add_response_header(r, "Content-Type", res->content_type);
         for (struct header *h = res->headers; h != NULL; h = h->next)
             MHD_add_response_header(r, h->name, h->value);
-        return answer(cx, 200, r);
+        enum MHD_Result queued = answer(cx, 200, r);
+        release_request(cx);
+        arena_free(req->arena);
+        req->arena = NULL;
+        return queued;
     }
     if (res->body != NULL) {
         char *body = res->body;
@@ -778,11 +801,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (cx == NULL) {
         conns_headers_received(conn);
         struct arena *a = arena_new();
-        cx = arena_alloc(a, sizeof(*cx));
+        cx = xcalloc(1, sizeof(*cx)); /* outside the arena, which a stream frees early */
         cx->start_ns = clock_mono_ns();
         cx->req.arena = a;
         cx->req.conn = conn;
-        cx->req.method = arena_strdup(a, method);
+        cx->method = xstrdup(method);
+        cx->req.method = cx->method;
         cx->req.params = json_object();
         cx->req.input = json_object();
         cx->req.typed = json_object();
@@ -843,21 +867,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     const char *pattern = cx->req.route ? cx->req.route->pattern
                           : cx->req.path && !strncmp(cx->req.path, "/static/", 8) ? "/static/*"
                                                                                   : "(unmatched)";
-    log_info("%s %s%s %d %.3fms", cx->req.method, cx->req.api && cx->req.route ? API_PREFIX : "",
+    log_info("%s %s%s %d %.3fms", cx->method, cx->req.api && cx->req.route ? API_PREFIX : "",
              pattern, cx->status, ms);
     if (cx->prepared != NULL)
         MHD_destroy_response(cx->prepared);
-    buf_free(&cx->body);
-    json_decref(cx->req.params);
-    json_decref(cx->req.input);
-    json_decref(cx->req.typed);
-    json_decref(cx->req.errors);
-    json_decref(cx->req.user);
-    json_decref(cx->res.model);
-    free(cx->res.body);
+    release_request(cx);
     if (cx->res.stream != NULL && cx->res.stream_free != NULL) /* never handed over */
         cx->res.stream_free(cx->res.stream);
     arena_free(cx->req.arena);
+    free(cx->method);
+    free(cx);
     *con_cls = NULL;
     atomic_fetch_sub(&in_flight, 1);
 }

@@ -105,6 +105,25 @@ test('a stream that reconnects with Last-Event-ID gets what it missed, once', as
   fresh.close();
 });
 
+test('a burst of events reaches a stream once each, in order', async () => {
+  const { one, two } = await newCouple(server, 'burst');
+  await apiOk(server, 'GET', '/share', { token: one.token });
+  await apiOk(server, 'POST', '/share/answer', { token: one.token, body: { text: 'a' } });
+  await apiOk(server, 'POST', '/share/answer', { token: two.token, body: { text: 'b' } });
+  const { day } = await apiOk(server, 'GET', '/share', { token: one.token });
+  const s = await listen(server, two);
+  const N = 150; // more than a stream remembers sending, all within its look-back
+  for (let i = 0; i < N; i++) {
+    await apiOk(server, 'POST', `/share/${day}/react`, { token: one.token, body: { reaction: i % 2 ? 'love' : 'thanks' } });
+  }
+  await s.until((e, k) => k === N - 1);
+  await new Promise((r) => setTimeout(r, 500));
+  const ids = s.events.map((e) => e.id);
+  assert.equal(ids.length, N, 'each once');
+  assert.deepEqual(ids, [...ids].sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1)), 'in order');
+  s.close();
+});
+
 test('a third stream of one session ends the oldest; other sessions keep theirs', async () => {
   const { one } = await newCouple(server, 'three');
   const other = await apiOk(server, 'POST', '/login', { body: { email: one.email, password: one.password } });
