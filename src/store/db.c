@@ -599,7 +599,7 @@ void db_close(void)
 int db_set_listen_url(const char *url)
 {
     const char *rest;
-    if (backend == NULL || backend_for(url, &rest) != backend)
+    if (backend == NULL || backend->listen == NULL || backend_for(url, &rest) != backend)
         return DB_ERROR;
     free(listen_target);
     listen_target = xstrdup(rest);

@@ -5,7 +5,7 @@
 // run once however many servers share the database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { engine, newDatabase, openStream, sql, startServer } from './server.mjs';
+import { engine, newDatabase, openStream, run, sql, startServer } from './server.mjs';
 import { api, apiOk, newCouple, newPerson, signup } from './people.mjs';
 
 let server;
@@ -198,7 +198,8 @@ test('on PostgreSQL an action on one server reaches a stream on another within 2
   { skip: engine !== 'postgres' && 'events cross servers on PostgreSQL only' }, async () => {
     const shared = newDatabase();
     const first = await startServer({ db: shared.db });
-    const second = await startServer({ db: shared.db });
+    // the second listens through its own URL, as behind pgbouncer
+    const second = await startServer({ db: shared.db, args: ['--db-listen', shared.db] });
     try {
       const { one, two } = await newCouple(first, 'across');
       await apiOk(first, 'GET', '/share', { token: one.token });
@@ -214,3 +215,14 @@ test('on PostgreSQL an action on one server reaches a stream on another within 2
       shared.remove();
     }
   });
+
+test('--db-listen is refused on SQLite, with a message', { skip: engine !== 'sqlite' && 'SQLite only' }, async () => {
+  const fresh = newDatabase();
+  try {
+    const r = run(['serve', '--listen', '127.0.0.1:0', '--db', fresh.db, '--db-listen', fresh.db], { timeout: 10000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--db-listen must be a PostgreSQL URL/);
+  } finally {
+    fresh.remove();
+  }
+});
