@@ -110,3 +110,27 @@ void tz_format(const char *name, int64_t ms, char out[32])
     snprintf(out, 32, "%u %s %04u, %02u:%02u", (unsigned)t.day % 32, months[m],
              (unsigned)t.year % 10000, (unsigned)t.hour % 24, (unsigned)t.minute % 60);
 }
+
+int tz_day_words(const char *day, const char *today, char out[TZ_DAY_WORDS])
+{
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+    static const char *const weekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                           "Thursday", "Friday", "Saturday"};
+    unsigned y, m, d;
+    char rest;
+    out[0] = '\0';
+    if (day == NULL || strlen(day) != 10 || sscanf(day, "%4u-%2u-%2u%c", &y, &m, &d, &rest) != 3 ||
+        m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    /* the weekday by Zeller's congruence, counted from Sunday */
+    unsigned yy = m < 3 ? y - 1 : y, mm = m < 3 ? m + 12 : m;
+    unsigned h = (d + 13 * (mm + 1) / 5 + yy + yy / 4 - yy / 100 + yy / 400) % 7; /* 0 Saturday */
+    const char *weekday = weekdays[(h + 6) % 7];
+    if (today != NULL && strncmp(day, today, 4) == 0)
+        snprintf(out, TZ_DAY_WORDS, "%s %u %s", weekday, d, months[m - 1]);
+    else
+        snprintf(out, TZ_DAY_WORDS, "%s %u %s %u", weekday, d, months[m - 1], y);
+    return 0;
+}

@@ -20,4 +20,11 @@ void tz_date(const char *name, int64_t ms, char out[11]);
 /* Writes ms as local time in zone name, "26 Nov 2026, 09:14", into out. */
 void tz_format(const char *name, int64_t ms, char out[32]);
 
+enum { TZ_DAY_WORDS = 40 };
+/* Writes a day "YYYY-MM-DD" in words, "Sunday 29 November", into out; with
+ * the year ("Sunday 29 November 2025") when it is not the year of today
+ * (also "YYYY-MM-DD"; NULL: always). Returns 0, or -1 (out empty) when day
+ * is not a date. */
+int tz_day_words(const char *day, const char *today, char out[TZ_DAY_WORDS]);
+
 #endif

@@ -1,7 +1,8 @@
-/* home.c: GET /us, the couple's home: both names, since when, and a card
- * from each registered practice for today (the question of the day's state,
- * ...). Each card is its practice's own template (templates/NAME/card.html),
- * rendered here into the page; the JSON twin carries the cards' models. */
+/* home.c: GET /us, the couple's home: both names, since when, what waits
+ * for you in any practice, and a card from each registered practice for
+ * today (the question of the day's state, ...). Each card is its practice's own template
+ * (templates/NAME/card.html), rendered here into the page; the JSON twin carries the cards' models.
+ */
 #include "pages/home.h"
 
 #include <stdlib.h>
@@ -58,10 +59,13 @@ static int us_page(struct req *req, struct res *res)
     json_object_set_new(m, "title", json_string("Us"));
     json_object_set(m, "my_name", json_object_get(req->user, "name"));
     json_object_set_new(m, "couple", couple);
+    json_t *waiting = json_array();
     json_object_set_new(m, "practices", list);
+    json_object_set_new(m, "waiting", waiting);
     for (size_t i = 0; practices != NULL && practices[i] != NULL; i++) {
         json_t *card;
-        if (card_of(req, practices[i], &card) != 0)
+        if (card_of(req, practices[i], &card) != 0 ||
+            (practices[i]->waiting != NULL && practices[i]->waiting(req, waiting) != 0))
             return -1;
         json_array_append_new(list, card);
     }

@@ -29,6 +29,11 @@ struct practice {
      * rendered with templates/NAME/card.html, or NULL for nothing today.
      * Returns 0 or -1. */
     int (*today)(struct req *req, json_t **card);
+    /* What waits for the request's person and would otherwise go unseen (a
+     * day the partner answered and they did not, a question asked of them):
+     * appends {text, href} objects to list, most recent first. Returns 0 or
+     * -1. */
+    int (*waiting)(struct req *req, json_t *list);
     /* Adds what user_id wrote in this practice to their export (out is the
      * practice's own object). Returns 0 or -1. */
     int (*export_person)(int64_t user_id, json_t *out);

@@ -29,10 +29,11 @@ void reveal_init(struct reveal *r)
              r->answers);
 }
 
-int reveal_submit(const struct reveal *r, int64_t couple_id, int64_t item_id, int64_t user_id,
-                  const char *text)
+/* Holds the couple and tells whether the item is open already: 1, 0, or a
+ * negative DB_ code. */
+static int hold_and_check(const struct reveal *r, int64_t couple_id, int64_t item_id)
 {
-    json_t *state, *rows;
+    json_t *state;
     int rc;
     /* held couple: a partner writing at the same moment waits, so the
      * reveal happens exactly once and no change slips in after it */
@@ -41,8 +42,16 @@ int reveal_submit(const struct reveal *r, int64_t couple_id, int64_t item_id, in
         return rc;
     bool revealed = !json_is_null(json_object_get(state, "revealed_at"));
     json_decref(state);
-    if (revealed)
-        return REVEAL_CLOSED;
+    return revealed ? 1 : 0;
+}
+
+int reveal_submit(const struct reveal *r, int64_t couple_id, int64_t item_id, int64_t user_id,
+                  const char *text)
+{
+    json_t *rows;
+    int rc = hold_and_check(r, couple_id, item_id);
+    if (rc != 0)
+        return rc < 0 ? rc : REVEAL_CLOSED;
     if ((rc = reveal_answers(r, couple_id, item_id, &rows)) != DB_OK)
         return rc;
     bool mine = false, theirs = false;
@@ -59,6 +68,19 @@ int reveal_submit(const struct reveal *r, int64_t couple_id, int64_t item_id, in
         return DB_ERROR;
     if (!theirs)
         return mine ? REVEAL_CHANGED : REVEAL_WAITING;
+    rc = db_exec(r->open, "iii", couple_id, item_id, now);
+    return rc < 0 ? rc : REVEAL_OPENED;
+}
+
+int reveal_submit_one(const struct reveal *r, int64_t couple_id, int64_t item_id, int64_t user_id,
+                      const char *text)
+{
+    int rc = hold_and_check(r, couple_id, item_id);
+    if (rc != 0)
+        return rc < 0 ? rc : REVEAL_CLOSED;
+    int64_t now = clock_now_ms();
+    if (db_exec(r->upsert, "iiisi", couple_id, item_id, user_id, text, now) < 0)
+        return DB_ERROR;
     rc = db_exec(r->open, "iii", couple_id, item_id, now);
     return rc < 0 ? rc : REVEAL_OPENED;
 }

@@ -39,6 +39,12 @@ void reveal_init(struct reveal *r);
  * (DB_NOT_FOUND: no such item). */
 int reveal_submit(const struct reveal *r, int64_t couple_id, int64_t item_id, int64_t user_id,
                   const char *text);
+/* For an item only user_id answers (a question asked of them): saves the
+ * answer and opens the item to both at once, holding the couple. Returns
+ * REVEAL_OPENED, REVEAL_CLOSED (answered already: nothing changed), or a
+ * negative DB_ code (DB_NOT_FOUND: no such item). */
+int reveal_submit_one(const struct reveal *r, int64_t couple_id, int64_t item_id, int64_t user_id,
+                      const char *text);
 /* What user_id may see of one item, given its answers' rows ({user_id (an
  * id), text, updated_at}, at most two) and whether it is revealed: a new
  * object {mine: {text} or null, partner: {answered, text only when

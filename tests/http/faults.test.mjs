@@ -44,6 +44,9 @@ async function world() {
   await apiOk(server, 'POST', '/share/answer', { token: one.token, body: { text: 'One answers.' } });
   await apiOk(server, 'POST', '/share/answer', { token: two.token, body: { text: 'Two answers.' } });
   const ask = await apiOk(server, 'POST', '/share/ask', { token: one.token, body: { question: 'Asked?' } }, 201);
+  const opened = await apiOk(server, 'POST', '/share/ask', { token: two.token, body: { question: 'Open?' } }, 201);
+  await apiOk(server, 'POST', `/share/ask/${opened.id}/answer`, { token: one.token, body: { text: 'Yes.' } });
+  await apiOk(server, 'POST', `/share/ask/${opened.id}/answer`, { token: two.token, body: { text: 'Yes too.' } });
   await apiOk(server, 'POST', '/share/deep-dive', { token: one.token, body: { mode: 'writing' } }, 201);
   assert.equal(run(['admin', 'grant', one.email, '--db', server.db]).status, 0);
   const guides = await apiOk(server, 'GET', '/guides');
@@ -64,18 +67,19 @@ async function world() {
   const second = await apiOk(server, 'POST', '/login', { body: { email: one.email, password: one.password } });
   one.token = second.token; // so the first session can be revoked
   return {
-    one, two, coupleId, today, askId: ask.id, slug, guideId, commentId, code, stranger, extraSession,
+    one, two, coupleId, today, askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
     formTime: page.form_time,
   };
 }
 
 // Requests whose fields alone would not succeed: (route, world) => {person,
-// path, body, id, fresh}, any of them left out taking the default; fresh
-// asks for a couple of its own whose day nobody has answered or swapped.
+// path, body, id, fresh, together}, any of them left out taking the default;
+// fresh asks for a couple of its own whose day nobody has answered or
+// swapped, together for the deep-dive evening switched to in person.
 const REQUESTS = {
   'POST /couple/settings': () => ({ body: { couple_time_zone: 'Europe/Lisbon' } }),
-  'POST /share/answer': () => ({ fresh: true }),
-  'POST /share/{day:date}/answer': () => ({ fresh: true }),
+  'POST /share/answer': () => ({ fresh: true, body: { text: 'Written while the database fails.' } }),
+  'POST /share/{day:date}/answer': () => ({ fresh: true, body: { text: 'Written while the database fails.' } }),
   'POST /share/swap': () => ({ fresh: true }),
   'POST /share/deep-dive': () => ({ fresh: true }),
   'POST /signup': () => {
@@ -91,6 +95,11 @@ const REQUESTS = {
   'POST /pair/invite': (w) => ({ person: w.stranger }),
   'POST /pair/join': (w) => ({ person: w.stranger, body: { code: w.code } }),
   'POST /share/ask/{id:id}/answer': (w) => ({ id: w.askId }),
+  'POST /share/ask/{id:id}/react': (w) => ({ id: w.openAskId }),
+  'POST /share/ask/{id:id}/comments': (w) => ({ id: w.openAskId }),
+  'POST /share/deep-dive/answer': () => ({ body: { text: 'Written while the database fails.' } }),
+  'POST /share/deep-dive/mode': () => ({ body: { mode: 'together' } }),
+  'POST /share/deep-dive/next': () => ({ together: true }),
   'POST /admin/guides': () => ({
     body: { title: 'Fault guide', slug: 'fault-guide', summary: 'S', practice: 'share', date: '2026-11-01', body: 'Body.' },
   }),
@@ -131,6 +140,9 @@ for (const route of writeRoutes) {
     if (REQUESTS[key]?.(w).fresh) {
       w.one = (await newCouple(server, 'freshfault')).one;
       await apiOk(server, 'GET', '/share', { token: w.one.token });
+    }
+    if (REQUESTS[key]?.(w).together) { // the evening carried on in person
+      await apiOk(server, 'POST', '/share/deep-dive/mode', { token: w.one.token, body: { mode: 'together' } });
     }
     const req = requestFor(route, w);
     let statements = 0;

@@ -394,12 +394,18 @@ test('before both have answered, no page, search, export or JSON shows the partn
   assert.match(sharePage, /has answered/);
   assertAbsent(await json(two, `/share/${day}`), word, `/api/v1/share/${day}`);
   assertAbsent(await page(two, `/share/${day}`), word, `the /share/${day} page`);
+  // the archive lists the day with where it stands, and a search never
+  // finds words it could not show
+  const listed = await json(two, '/share/archive');
+  assert.deepEqual(listed.items.map((i) => [i.day, i.state]), [[day, 'you']]);
   for (const path of ['/share/archive', `/share/archive?q=${word}`, '/share/archive?q=never%20told']) {
     const archive = await json(two, path);
-    assert.deepEqual(archive.items, [], path);
+    if (path !== '/share/archive') assert.deepEqual(archive.items, [], path);
     assertAbsent(withoutQuery(archive), word, `/api/v1${path}`);
     assertAbsent(withoutQuery(await page(two, path)), word, `the ${path} page`);
   }
+  assert.deepEqual((await json(one, `/share/archive?q=${word}`)).items.map((i) => i.state), ['partner'],
+    'your own words are yours to search');
   for (const p of [one, two]) {
     assert.equal((await call(p, 'POST', `/share/${day}/react`, { reaction: 'love' })).status, 409);
     assert.equal((await call(p, 'POST', `/share/${day}/comments`, { text: 'Tell me!' })).status, 409);
@@ -873,21 +879,24 @@ test('the archive lists revealed questions newest first, twenty to a page, and s
     await send(two, `/share/ask/${id}/answer`, { text: `Two on ${i}` });
     made.push(id);
   }
-  // Not revealed, so not in the archive: a day only one answered, an open question.
+  // Open ones are listed too, with where they stand: a day only one
+  // answered, an open question.
   advance(DAY);
   const halfDay = await json(one, '/share');
   await send(one, '/share/answer', { text: `Half ${marker}` });
   const halfAsk = await send(two, '/share/ask', { question: `Open ${marker}?` }, 201);
   await send(one, `/share/ask/${halfAsk.id}/answer`, { text: 'One only.' });
 
-  const newest = [...made].reverse();
+  const newest = [halfAsk.id, halfDay.id, ...[...made].reverse()];
   const page1 = await json(two, '/share/archive');
   assert.equal(page1.page, 1);
   assert.equal(page1.next_page, 2);
   assert.equal(page1.previous_page, undefined);
   assert.deepEqual(page1.items.map((i) => i.id), newest.slice(0, 20));
-  assert.ok(page1.items.every((i) => i.revealed && i.mine && i.partner.text));
-  const ask21 = page1.items[0];
+  assert.deepEqual(page1.items.slice(0, 2).map((i) => [i.state, i.revealed, i.partner.text]),
+    [['you', false, undefined], ['you', false, undefined]], 'open ones wait for two, words hidden');
+  assert.ok(page1.items.slice(2).every((i) => i.revealed && i.mine && i.partner.text && i.state === 'both'));
+  const ask21 = page1.items[2];
   assert.equal(ask21.kind, 'ask');
   assert.equal(ask21.mine.text, 'Two on 21');
   assert.equal(ask21.partner.text, 'One on 21');
@@ -896,9 +905,8 @@ test('the archive lists revealed questions newest first, twenty to a page, and s
   assert.equal(page2.next_page, undefined);
   assert.equal(page2.previous_page, 1);
   assert.deepEqual(page2.items.map((i) => i.id), newest.slice(20));
-  assert.deepEqual(page2.items.map((i) => i.kind), ['ask', 'ask', 'daily', 'daily', 'daily']);
+  assert.deepEqual(page2.items.map((i) => i.kind), ['ask', 'ask', 'ask', 'ask', 'daily', 'daily', 'daily']);
   assert.deepEqual((await json(one, '/share/archive?page=3')).items, []);
-  assert.ok(![halfDay.id, halfAsk.id].some((id) => JSON.stringify([page1, page2]).includes(id)));
   // the page's queries are fixed: twenty items cost what five do
   const calls = async (path) => Number((await call(one, 'GET', path)).headers.get('x-hearth-db-calls'));
   const full = await calls('/share/archive');
@@ -926,9 +934,11 @@ test('the archive lists revealed questions newest first, twenty to a page, and s
   const many = await json(one, `/share/archive?q=${marker}`);
   assert.equal(many.items.length, 20);
   assert.equal(many.next_page, 2);
-  assert.deepEqual(many.items.map((i) => i.id), newest.slice(0, 20));
+  assert.deepEqual(many.items.map((i) => i.id), newest.slice(0, 20), 'one finds their own open answer');
   const many2 = await json(one, `/share/archive?q=${marker}&page=2`);
-  assert.deepEqual(many2.items.map((i) => i.id), newest.slice(20, 22));
+  assert.deepEqual(many2.items.map((i) => i.id), newest.slice(20, 24));
+  const twoFinds = await json(two, `/share/archive?q=${marker}`);
+  assert.ok(!twoFinds.items.some((i) => i.id === halfDay.id), 'nor two one\'s unrevealed words');
   assert.ok((await page(one, `/share/archive?q=${marker}`)).includes(`href="/share/archive?q=${marker}&amp;page=2"`));
   const spaced = await json(one, `/share/archive?q=${encodeURIComponent('Day 2 from two')}`);
   assert.deepEqual(spaced.items.map((i) => i.id), [made[2]]);
@@ -937,7 +947,8 @@ test('the archive lists revealed questions newest first, twenty to a page, and s
     assert.deepEqual(none.items, [], q);
   }
   assert.match(await page(one, '/share/archive?q=nothing-like-this'), /Nothing matches/);
-  assert.deepEqual((await json(one, '/share/archive?q=One%20only')).items, []);
+  assert.deepEqual((await json(two, '/share/archive?q=One%20only')).items, []);
+  assert.deepEqual((await json(one, '/share/archive?q=One%20only')).items.map((i) => i.id), [halfAsk.id]);
 });
 
 // ---- questions of your own ----
@@ -1079,7 +1090,7 @@ test('a deep-dive evening together has 36 questions, takes turns going first and
   assert.equal(finished.location, '/share/deep-dive?finished=1');
   assert.equal((await json(one, '/share/deep-dive')).dive, null);
   assert.equal((await json(one, '/share/deep-dive?finished=1')).finished, true);
-  assert.match(await page(one, '/share/deep-dive?finished=1'), /You finished all 36 questions/);
+  assert.match(await page(one, '/share/deep-dive?finished=1'), /This evening has ended/);
   for (const action of ['next', 'pause', 'resume']) {
     assert.equal((await call(one, 'POST', `/share/deep-dive/${action}`)).status, 409, action);
   }
@@ -1094,35 +1105,39 @@ test('a deep-dive evening in writing opens each pair of answers only when both h
   const { one, two } = await couple('write');
   const started = (await send(one, '/share/deep-dive', { mode: 'writing' }, 201)).dive;
   assert.equal(started.writing, true);
+  assert.equal(started.number, 1);
   assert.equal(started.mine, null);
   assert.equal(started.partner_answered, false);
+  assert.equal(started.you_first, undefined, 'who answers first is for evenings together');
   assert.deepEqual(started.pairs, []);
   assert.equal((await call(one, 'POST', '/share/deep-dive/answer', { text: '' })).status, 422);
   assert.equal((await call(one, 'POST', '/share/deep-dive/answer', { text: 'w'.repeat(4001) })).status, 422);
 
   const w1 = `Hearing my sister laugh ${unique('wone')}`;
   const w2 = `The first snow of the year ${unique('wtwo')}`;
-  const mine = (await send(one, '/share/deep-dive/answer', { text: w1 })).dive;
-  assert.equal(mine.mine, w1);
-  assert.equal(mine.partner_answered, false);
-  assert.deepEqual(mine.pairs, []);
+  const after1 = (await send(one, '/share/deep-dive/answer', { text: w1, number: 1 })).dive;
+  assert.equal(after1.number, 2, 'answering moves you on');
+  assert.equal(after1.mine, null);
+  assert.deepEqual(after1.pairs, []);
   const waiting = (await json(two, '/share/deep-dive')).dive;
+  assert.equal(waiting.number, 1, 'the partner stays where they were');
   assert.equal(waiting.mine, null);
   assert.equal(waiting.partner_answered, true);
   assert.deepEqual(waiting.pairs, []);
   assertAbsent(waiting, w1, 'the partner\'s JSON');
   const waitingPage = await page(two, '/share/deep-dive');
   assertAbsent(waitingPage, w1, 'the partner\'s page');
-  assert.match(waitingPage, /action="\/share\/deep-dive\/answer"/);
+  assert.match(waitingPage, /has answered this one/);
   assertAbsent(await exportOf(two), w1, 'the partner\'s export');
-  assert.match(await page(one, '/share/deep-dive'), /It opens when your partner answers too/);
+  // nobody moves the other on
+  assert.equal((await call(two, 'POST', '/share/deep-dive/next')).status, 409);
 
-  const viaForm = await form(two, '/share/deep-dive/answer', { text: w2 });
-  assert.equal(viaForm.status, 303);
+  const viaForm = await form(two, '/share/deep-dive/answer', { text: w2, number: '1' });
+  assert.equal(viaForm.status, 303, viaForm.html.match(/<div class="notice[^]*?<\/div>/)?.[0]);
   assert.equal(viaForm.location, '/share/deep-dive');
   for (const [p, own, theirs, partner] of [[one, w1, w2, two], [two, w2, w1, one]]) {
     const dive = (await json(p, '/share/deep-dive')).dive;
-    assert.equal(dive.partner_answered, true);
+    assert.equal(dive.number, 2);
     assert.deepEqual(dive.pairs, [{
       number: 1, question: started.question, mine: own, partner: theirs, partner_name: partner.name,
     }]);
@@ -1130,19 +1145,72 @@ test('a deep-dive evening in writing opens each pair of answers only when both h
     assert.ok(html.includes(own) && html.includes(theirs));
   }
 
-  const second = (await send(two, '/share/deep-dive/next')).dive;
-  assert.equal(second.number, 2);
-  assert.equal(second.mine, null);
-  assert.equal(second.pairs.length, 1);
+  // an answer sent again from an older page does not land on the next question
+  const twice = await call(one, 'POST', '/share/deep-dive/answer', { text: 'Sent twice', number: 1 });
+  assert.equal(twice.status, 409);
+  const stale = await form(one, '/share/deep-dive/answer', { text: 'From an old tab', number: '1' });
+  assert.equal(stale.status, 409);
+  assert.equal(textarea(stale.html, 'text'), 'From an old tab', 'the words come back');
+  assert.equal((await json(one, '/share/deep-dive')).dive.number, 2, 'nothing was saved');
+
+  // each at their own pace: one runs ahead, two's turn is never taken
   const w3 = `Only mine so far ${unique('wthree')}`;
-  await send(one, '/share/deep-dive/answer', { text: w3 });
+  await send(one, '/share/deep-dive/answer', { text: w3, number: 2 });
+  for (let n = 3; n <= 5; n++) await send(one, '/share/deep-dive/answer', { text: `One on ${n}`, number: n });
+  assert.equal((await json(one, '/share/deep-dive')).dive.number, 6);
   const twoSees = (await json(two, '/share/deep-dive')).dive;
+  assert.equal(twoSees.number, 2);
   assert.equal(twoSees.pairs.length, 1);
   assert.equal(twoSees.partner_answered, true);
   assertAbsent(twoSees, w3, 'the partner\'s JSON');
   assertAbsent(await page(two, '/share/deep-dive'), w3, 'the partner\'s page');
-  assert.deepEqual((await exportOf(one)).share.deep_dive_answers.map((a) => a.answer), [w1, w3]);
+  assert.deepEqual((await exportOf(one)).share.deep_dive_answers.map((a) => a.answer),
+    [w1, w3, 'One on 3', 'One on 4', 'One on 5']);
   assert.deepEqual((await exportOf(two)).share.deep_dive_answers.map((a) => a.answer), [w2]);
+  // what waits for two shows on /us
+  const us = await json(two, '/us');
+  assert.ok(us.waiting.some((w) => w.href === '/share/deep-dive' && /question 2 of your deep-dive/.test(w.text)));
+
+  // switched to together: both carry on from the earlier place
+  const together = (await send(two, '/share/deep-dive/mode', { mode: 'together' })).dive;
+  assert.equal(together.writing, false);
+  assert.equal(together.number, 2);
+  assert.equal((await json(one, '/share/deep-dive')).dive.number, 2);
+  assert.equal(typeof together.you_first, 'boolean');
+  // and back to writing: each from their own place again
+  await send(one, '/share/deep-dive/mode', { mode: 'writing' });
+  assert.equal((await json(one, '/share/deep-dive')).dive.number, 6);
+
+  // ended at any point, the evening stays readable
+  const ended = await form(one, '/share/deep-dive/end', {});
+  assert.equal(ended.status, 303);
+  assert.equal((await json(two, '/share/deep-dive')).dive, null);
+  const { evenings } = await json(two, '/share/deep-dive');
+  assert.equal(evenings.length, 1);
+  assert.equal(evenings[0].pairs, 1);
+  const evening = await json(two, `/share/deep-dive/${evenings[0].id}`);
+  assert.deepEqual(evening.evening.pairs.map((p) => [p.mine, p.partner]), [[w2, w1]]);
+  assertAbsent(evening, w3, 'an unmatched answer after the evening ended');
+  assert.ok((await page(one, `/share/deep-dive/${evenings[0].id}`)).includes(escapeHtml(w1)));
+  const other = await couple('writeother');
+  assert.equal((await call(other.one, 'GET', `/share/deep-dive/${evenings[0].id}`)).status, 404);
+});
+
+test('in writing, both finish all 36 at their own pace and the evening ends with the last answer', async () => {
+  const { one, two } = await couple('pace');
+  await send(one, '/share/deep-dive', { mode: 'writing' }, 201);
+  for (let n = 1; n <= 36; n++) await send(one, '/share/deep-dive/answer', { text: `One ${n}`, number: n });
+  const oneDone = (await json(one, '/share/deep-dive')).dive;
+  assert.equal(oneDone.done, true);
+  assert.equal(oneDone.pairs.length, 0);
+  assert.match(await page(one, '/share/deep-dive'), /You have answered all 36 questions/);
+  for (let n = 1; n <= 35; n++) await send(two, '/share/deep-dive/answer', { text: `Two ${n}`, number: n });
+  assert.equal((await json(one, '/share/deep-dive')).dive.pairs.length, 35);
+  const last = await form(two, '/share/deep-dive/answer', { text: 'Two 36', number: '36' });
+  assert.equal(last.location, '/share/deep-dive?finished=1');
+  assert.equal((await json(one, '/share/deep-dive')).dive, null);
+  const { evenings } = await json(one, '/share/deep-dive');
+  assert.equal(evenings[0].pairs, 36);
 });
 
 // ---- what pages do with what people type ----

@@ -190,6 +190,37 @@ static void two_partners_at_once_reveal_exactly_once(void **state)
     }
 }
 
+static int submit_one_tx(void *arg)
+{
+    struct submission *s = arg;
+    s->result = reveal_submit_one(&r, s->couple, s->item, s->user, s->text);
+    return s->result < 0 ? s->result : 0;
+}
+
+/* A question for one of the two: their answer opens to both at once, and
+ * stays as it was. */
+static void an_answer_for_one_opens_at_once_and_stays(void **state)
+{
+    (void)state;
+    add_item(1, 100);
+    struct submission s = {1, 100, BEN, "only Ben answers", 0};
+    assert_int_equal(db_tx(submit_one_tx, &s), 0);
+    assert_int_equal(s.result, REVEAL_OPENED);
+    json_t *v = view(1, 100, ANNA);
+    assert_true(json_is_true(json_object_get(v, "revealed")));
+    assert_true(json_is_null(json_object_get(v, "mine")));
+    assert_string_equal(json_string_value(json_object_get(partner(v), "text")), "only Ben answers");
+    json_decref(v);
+    struct submission again = {1, 100, BEN, "changed", 0};
+    assert_int_equal(db_tx(submit_one_tx, &again), 0);
+    assert_int_equal(again.result, REVEAL_CLOSED);
+    v = view(1, 100, BEN);
+    assert_string_equal(mine(v), "only Ben answers");
+    json_decref(v);
+    struct submission missing = {2, 100, CARA, "x", 0};
+    assert_int_equal(db_tx(submit_one_tx, &missing), DB_NOT_FOUND);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fresh, store_done)
 
 int main(void)
@@ -201,6 +232,7 @@ int main(void)
         T(nothing_changes_after_the_reveal),
         T(an_item_of_another_couple_is_not_found),
         T(two_partners_at_once_reveal_exactly_once),
+        T(an_answer_for_one_opens_at_once_and_stays),
     };
     return cmocka_run_group_tests_name(pg ? "reveal (PostgreSQL)" : "reveal (SQLite)", tests, NULL,
                                        NULL);

@@ -1,18 +1,22 @@
-/* archive.c: past answers, newest first, SHARE_ARCHIVE_PAGE to a page, and
- * searching them (a question's words or either answer's, in any case). Only
- * revealed items are listed. A page costs two queries: its items, and all
- * their answers. */
+/* archive.c: every question the couple has had, newest first,
+ * SHARE_ARCHIVE_PAGE to a page, each with where it stands (both answered,
+ * waiting for you, waiting for your partner), and searching them: a
+ * question's words, your own answers, and your partner's once revealed (a
+ * search never finds what you could not read). A page costs three queries:
+ * its items, all their answers, and the evenings of the deep dive. */
 #include <string.h>
 
 #include "practices/share/internal.h"
 #include "store/db.h"
 
-/* The archive's items: revealed, matching $2 in the question or an answer,
- * newest first, $3 of them from $4 on. */
+/* The archive's items: matching $2 in the question, in the person's ($5)
+ * own answer, or in the partner's once revealed; newest first, $3 of them
+ * from $4 on. */
 #define ARCHIVE_ITEMS                                                                              \
-    " FROM share_items i WHERE i.couple_id = $1 AND i.revealed_at IS NOT NULL"                     \
+    " FROM share_items i WHERE i.couple_id = $1"                                                   \
     " AND (lower(i.text) LIKE lower($2) ESCAPE '\\' OR EXISTS (SELECT 1 FROM share_answers a"      \
     " WHERE a.couple_id = i.couple_id AND a.item_id = i.id"                                        \
+    " AND (a.user_id = $5 OR i.revealed_at IS NOT NULL)"                                           \
     " AND lower(a.text) LIKE lower($2) ESCAPE '\\'))"                                              \
     " ORDER BY i.created_at DESC LIMIT $3 OFFSET $4"
 
@@ -59,16 +63,14 @@ int share_archive(struct req *req, struct res *res)
     const char *pattern = like_pattern(req->arena, q ? q : "");
     int64_t limit = SHARE_ARCHIVE_PAGE + 1, offset = (page - 1) * SHARE_ARCHIVE_PAGE;
     json_t *rows, *answers;
-    if (db_query(&rows,
-                 "SELECT i.id, i.kind, i.day, i.question_key, i.text, i.depth, i.category,"
-                 " i.author_id, i.swaps, i.created_at, i.revealed_at" ARCHIVE_ITEMS,
-                 "isii:" ITEM_TYPES, req->couple_id, pattern, limit, offset) != DB_OK)
+    if (db_query(&rows, "SELECT " ITEM_COLUMNS ARCHIVE_ITEMS, "isiii:" ITEM_TYPES, req->couple_id,
+                 pattern, limit, offset, req->user_id) != DB_OK)
         return -1;
     if (db_query(&answers,
                  "SELECT a.item_id, a.user_id, a.text, a.updated_at FROM share_answers a"
                  " WHERE a.couple_id = $1 AND a.item_id IN (SELECT i.id" ARCHIVE_ITEMS ")"
                  " LIMIT 100",
-                 "isii:ddsi", req->couple_id, pattern, limit, offset) != DB_OK) {
+                 "isiii:ddsi", req->couple_id, pattern, limit, offset, req->user_id) != DB_OK) {
         json_decref(rows);
         return -1;
     }
@@ -80,7 +82,7 @@ int share_archive(struct req *req, struct res *res)
     int rc = share_item_models(req, rows, answers, items);
     json_decref(rows);
     json_decref(answers);
-    share_set_title(res, "Your answers, together");
+    share_set_title(res, "Every question so far");
     json_object_set_new(model, "q", json_string(q ? q : ""));
     json_object_set_new(model, "q_url", json_string(url_encode(req->arena, q ? q : "")));
     json_object_set_new(model, "page", json_integer(page));
@@ -88,5 +90,5 @@ int share_archive(struct req *req, struct res *res)
         json_object_set_new(model, "next_page", json_integer(page + 1));
     if (page > 1)
         json_object_set_new(model, "previous_page", json_integer(page - 1));
-    return rc;
+    return rc == 0 ? share_dive_history(req, model) : rc;
 }

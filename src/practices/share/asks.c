@@ -1,6 +1,11 @@
-/* asks.c: questions of your own. Either partner asks the other something;
- * both answer it, and the answers open when both have (the reveal rule).
- * At most SHARE_OPEN_ASKS are open at once. */
+/* asks.c: questions of your own. Either partner asks the other something,
+ * for both to answer (the answers open when both have: the reveal rule) or
+ * for the partner alone (their answer opens at once). At most
+ * SHARE_OPEN_ASKS are open at once. Once open, the same reactions and
+ * conversation as the question of the day (daily.c). */
+#include <stdbool.h>
+#include <string.h>
+
 #include "core/clock.h"
 #include "core/id.h"
 #include "http/events.h"
@@ -33,6 +38,8 @@ int share_open_asks(struct req *req, json_t *model)
     return rc;
 }
 
+const char *const share_ask_modes[] = {"both", "partner", NULL};
+
 int share_ask(struct req *req, struct res *res)
 {
     int64_t open = 0;
@@ -47,10 +54,11 @@ int share_ask(struct req *req, struct res *res)
         return 0;
     }
     int64_t id = id_new();
-    if (db_exec("INSERT INTO share_items (couple_id, id, kind, text, author_id, created_at)"
-                " VALUES ($1, $2, 'ask', $3, $4, $5)",
-                "iisii", req->couple_id, id, req_str(req, "question"), req->user_id,
-                clock_now_ms()) < 0 ||
+    const char *mode = req_str(req, "mode");
+    if (db_exec("INSERT INTO share_items (couple_id, id, kind, text, author_id, created_at,"
+                " ask_mode) VALUES ($1, $2, 'ask', $3, $4, $5, $6)",
+                "iisiis", req->couple_id, id, req_str(req, "question"), req->user_id,
+                clock_now_ms(), mode != NULL && *mode != '\0' ? mode : "both") < 0 ||
         events_emit(req->couple_id, 0, "share.asked", id) < 0)
         return -1;
     res->status = req->api ? 201 : 0;
@@ -67,8 +75,11 @@ int share_ask_page(struct req *req, struct res *res)
     if (rc != 0)
         return rc;
     rc = share_show_item(req, res, item);
+    bool mine = id_from(json_object_get(item, "author_id")) == req->user_id;
     json_decref(item);
-    share_set_title(res, "A question from one of you");
+    share_set_title(
+        res, mine ? "Your question"
+                  : arena_printf(req->arena, "A question from %s", req->couple->partner_name));
     return rc;
 }
 
@@ -78,8 +89,20 @@ int share_answer_ask(struct req *req, struct res *res)
     int rc = res_found(res, share_ask_item(req, &item));
     if (rc != 0)
         return rc;
-    rc = reveal_submit(&share_reveal, req->couple_id, id_from(json_object_get(item, "id")),
-                       req->user_id, req_str(req, "text"));
+    const char *mode = json_string_value(json_object_get(item, "ask_mode"));
+    bool one_answers = mode != NULL && strcmp(mode, "partner") == 0;
+    int64_t item_id = id_from(json_object_get(item, "id"));
+    if (one_answers && id_from(json_object_get(item, "author_id")) == req->user_id) {
+        json_decref(item);
+        share_conflict(res, arena_printf(req->arena, "You asked this for %s to answer.",
+                                         req->couple->partner_name));
+        json_object_set_new(res_model(res), "notice", json_string(res->detail));
+        return share_ask_page(req, res);
+    }
+    rc = one_answers ? reveal_submit_one(&share_reveal, req->couple_id, item_id, req->user_id,
+                                         req_str(req, "text"))
+                     : reveal_submit(&share_reveal, req->couple_id, item_id, req->user_id,
+                                     req_str(req, "text"));
     if (rc == REVEAL_CLOSED) {
         json_decref(item);
         return share_too_late(req, res, share_ask_page(req, res));

@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/id.h"
+#include "core/tz.h"
 #include "core/util.h"
 #include "http/events.h"
 #include "practices/share/internal.h"
@@ -69,6 +70,41 @@ int share_draw(struct req *req, const char *exclude, const struct question **out
 
 /* ---- pages ---- */
 
+static bool is_future(struct req *req, const char *day)
+{
+    return strcmp(day, req->couple->today) > 0;
+}
+
+/* The days before and after day that have a question (previous_day and
+ * next_day in m, with their words), for a past day's page. */
+static int day_links(struct req *req, const char *day, json_t *m)
+{
+    json_t *row;
+    int rc = db_row(&row,
+                    "SELECT (SELECT max(day) FROM share_items WHERE couple_id = $1"
+                    " AND kind = 'daily' AND day < $2) AS previous_day,"
+                    " (SELECT min(day) FROM share_items WHERE couple_id = $1 AND kind = 'daily'"
+                    " AND day > $2 AND day <= $3) AS next_day",
+                    "iss:ss", req->couple_id, day, req->couple->today);
+    if (rc != DB_OK)
+        return -1;
+    static const char *const keys[] = {"previous_day", "next_day"};
+    bool any = false;
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        const char *d = json_string_value(json_object_get(row, keys[i]));
+        char words[TZ_DAY_WORDS];
+        if (d == NULL || tz_day_words(d, req->couple->today, words) != 0)
+            continue;
+        json_object_set_new(m, keys[i],
+                            json_pack("{s:s, s:s, s:b}", "day", d, "label", words, "today",
+                                      strcmp(d, req->couple->today) == 0));
+        any = true;
+    }
+    json_object_set_new(m, "day_nav", json_boolean(any));
+    json_decref(row);
+    return 0;
+}
+
 int share_page(struct req *req, struct res *res)
 {
     json_t *item;
@@ -81,14 +117,11 @@ int share_page(struct req *req, struct res *res)
                      !json_is_true(json_object_get(json_object_get(m, "partner"), "answered"));
     json_object_set_new(m, "swaps_left", json_integer(untouched ? SHARE_SWAPS_PER_DAY - swaps : 0));
     json_object_set_new(m, "today", json_true());
+    const char *mode = json_string_value(json_object_get(req->typed, "mode"));
+    json_object_set_new(m, "ask_for_one", json_boolean(mode != NULL && !strcmp(mode, "partner")));
     json_decref(item);
     share_set_title(res, "Today's question");
-    return rc == 0 ? share_open_asks(req, m) : -1;
-}
-
-static bool is_future(struct req *req, const char *day)
-{
-    return strcmp(day, req->couple->today) > 0;
+    return rc == 0 && day_links(req, req->couple->today, m) == 0 ? share_open_asks(req, m) : -1;
 }
 
 int share_day_page(struct req *req, struct res *res)
@@ -103,8 +136,10 @@ int share_day_page(struct req *req, struct res *res)
         return rc;
     rc = share_show_item(req, res, item);
     json_decref(item);
-    share_set_title(res, arena_printf(req->arena, "The question of %s", day));
-    return rc;
+    char words[TZ_DAY_WORDS];
+    tz_day_words(day, req->couple->today, words);
+    share_set_title(res, arena_printf(req->arena, "The question of %s", words));
+    return rc == 0 ? day_links(req, day, res_model(res)) : rc;
 }
 
 /* ---- answering ---- */
@@ -115,15 +150,25 @@ int share_answer_form(struct req *req, struct res *res)
     return json_object_get(req->params, "day") ? share_day_page(req, res) : share_page(req, res);
 }
 
-int share_too_late(struct req *req, struct res *res, int page_rc)
+/* Answers 409 with the page (page_rc is its filler's result) and a notice,
+ * keeping what was typed. */
+static int refused_answer(struct req *req, struct res *res, const char *notice, int page_rc)
 {
     res->status = 409;
-    res->detail = "You have both answered, so the answers no longer change. What you wrote is "
-                  "in the comment box below, if you would like to add it to the conversation.";
+    res->detail = notice;
     json_t *m = res_model(res);
-    json_object_set_new(m, "notice", json_string(res->detail));
+    json_object_set_new(m, "notice", json_string(notice));
     json_object_set(m, "input", req->typed);
     return page_rc;
+}
+
+int share_too_late(struct req *req, struct res *res, int page_rc)
+{
+    return refused_answer(req, res,
+                          "You have both answered, so the answers no longer change. What you "
+                          "wrote is in the comment box below, if you would like to add it to the "
+                          "conversation.",
+                          page_rc);
 }
 
 int share_answered(struct req *req, json_t *item, int result)
@@ -145,6 +190,26 @@ int share_answer(struct req *req, struct res *res)
     rc = res_found(res, rc);
     if (rc != 0)
         return rc;
+    /* the answer names the question it answers: a swap meanwhile (checked
+     * holding the couple, as swaps are made) sends it back unsaved */
+    const char *asked = req_str(req, "question");
+    if (asked != NULL) {
+        json_t *now;
+        if (db_lock_couple(req->couple_id) != DB_OK ||
+            share_find_daily(req, json_string_value(json_object_get(item, "day")), &now) != DB_OK) {
+            json_decref(item);
+            return -1;
+        }
+        bool swapped = strcmp(asked, json_string_value(json_object_get(now, "question_key"))) != 0;
+        json_decref(now);
+        if (swapped) {
+            json_decref(item);
+            return refused_answer(req, res,
+                                  "The question was swapped while you were writing: here is the "
+                                  "new one. Your words are kept below; nothing was saved.",
+                                  share_answer_form(req, res));
+        }
+    }
     rc = reveal_submit(&share_reveal, req->couple_id, id_from(json_object_get(item, "id")),
                        req->user_id, req_str(req, "text"));
     if (rc == REVEAL_CLOSED) {
@@ -235,82 +300,4 @@ int share_swap(struct req *req, struct res *res)
     if (res_redirect(req, res, "/share"))
         return 0;
     return share_page(req, res);
-}
-
-/* ---- talking about it ---- */
-
-/* The revealed daily item of the {day} parameter, or a status. */
-static int revealed_day(struct req *req, struct res *res, json_t **item)
-{
-    const char *day = json_string_value(json_object_get(req->params, "day"));
-    int rc = is_future(req, day) ? DB_NOT_FOUND : share_find_daily(req, day, item);
-    if (rc == DB_NOT_FOUND) {
-        res->status = 404;
-        return 1;
-    }
-    if (rc != DB_OK)
-        return -1;
-    if (json_is_null(json_object_get(*item, "revealed_at"))) {
-        json_decref(*item);
-        share_conflict(res, "Reactions and comments open once you have both answered.");
-        return 1;
-    }
-    return 0;
-}
-
-static const char *talk_page(struct req *req)
-{
-    return arena_printf(req->arena, "/share/%s#talk",
-                        json_string_value(json_object_get(req->params, "day")));
-}
-
-int share_react(struct req *req, struct res *res)
-{
-    json_t *item;
-    int rc = revealed_day(req, res, &item);
-    if (rc != 0)
-        return rc < 0 ? -1 : 0;
-    int64_t item_id = id_from(json_object_get(item, "id"));
-    json_decref(item);
-    if (db_exec("INSERT INTO share_reactions (couple_id, item_id, user_id, reaction, created_at)"
-                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (couple_id, item_id, user_id)"
-                " DO UPDATE SET reaction = excluded.reaction, created_at = excluded.created_at",
-                "iiisi", req->couple_id, item_id, req->user_id, req_str(req, "reaction"),
-                clock_now_ms()) < 0 ||
-        events_emit(req->couple_id, 0, "share.talked", item_id) < 0)
-        return -1;
-    if (res_redirect(req, res, talk_page(req)))
-        return 0;
-    json_object_set(res_model(res), "reaction", json_object_get(req->input, "reaction"));
-    return 0;
-}
-
-int share_comment(struct req *req, struct res *res)
-{
-    json_t *item;
-    int rc = revealed_day(req, res, &item);
-    if (rc != 0)
-        return rc < 0 ? -1 : 0;
-    int64_t item_id = id_from(json_object_get(item, "id")), count = 0;
-    json_decref(item);
-    if (db_lock_couple(req->couple_id) != DB_OK ||
-        db_int(&count, "SELECT count(*) FROM share_comments WHERE couple_id = $1 AND item_id = $2",
-               "ii", req->couple_id, item_id) != DB_OK)
-        return -1;
-    if (count >= SHARE_COMMENTS_PER_ITEM) {
-        req_error(req, "text", "This conversation has reached its 200 comments.");
-        return 0;
-    }
-    int64_t id = id_new();
-    if (db_exec("INSERT INTO share_comments (couple_id, item_id, id, user_id, text, created_at)"
-                " VALUES ($1, $2, $3, $4, $5, $6)",
-                "iiiisi", req->couple_id, item_id, id, req->user_id, req_str(req, "text"),
-                clock_now_ms()) < 0 ||
-        events_emit(req->couple_id, 0, "share.talked", item_id) < 0)
-        return -1;
-    res->status = req->api ? 201 : 0;
-    if (res_redirect(req, res, talk_page(req)))
-        return 0;
-    json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)id));
-    return 0;
 }

@@ -3,7 +3,8 @@
  *
  *   share.c     the practice: descriptor, routes, card, export, erase
  *   items.c     a question's model for a person (through the reveal rule)
- *   daily.c     the question of the day: draw, answer, swap, react, talk
+ *   daily.c     the question of the day: draw, answer, swap
+ *   talk.c      reactions and conversation once an item is open
  *   asks.c      questions of your own
  *   archive.c   past answers, and searching them
  *   dive.c      the deep-dive evening
@@ -23,8 +24,8 @@
 /* The columns of an item row, in the order ITEM_COLUMNS selects them. */
 #define ITEM_COLUMNS                                                                               \
     "id, kind, day, question_key, text, depth, category, author_id, swaps, created_at,"            \
-    " revealed_at"
-#define ITEM_TYPES "dssssssdiii"
+    " revealed_at, ask_mode"
+#define ITEM_TYPES "dssssssdiiis"
 
 extern struct reveal share_reveal; /* share_items and share_answers */
 
@@ -52,8 +53,6 @@ int share_day_page(struct req *req, struct res *res);
 int share_answer(struct req *req, struct res *res);
 int share_answer_form(struct req *req, struct res *res);
 int share_swap(struct req *req, struct res *res);
-int share_react(struct req *req, struct res *res);
-int share_comment(struct req *req, struct res *res);
 /* Picks a bank question for the couple (see daily.c). */
 int share_draw(struct req *req, const char *exclude, const struct question **out);
 /* An answer that came after the reveal: 409, its text kept for the page. */
@@ -61,7 +60,14 @@ int share_too_late(struct req *req, struct res *res, int page_rc);
 /* Emits the events of an answer that was saved (see events.h). */
 int share_answered(struct req *req, json_t *item, int result);
 
+/* ---- talk.c ---- */
+int share_react(struct req *req, struct res *res);
+int share_comment(struct req *req, struct res *res);
+/* The form page behind a reaction or comment: the day's or the ask's. */
+int share_talk_form(struct req *req, struct res *res);
+
 /* ---- asks.c ---- */
+extern const char *const share_ask_modes[];
 int share_open_asks(struct req *req, json_t *model);
 int share_ask(struct req *req, struct res *res);
 int share_ask_page(struct req *req, struct res *res);
@@ -89,6 +95,15 @@ int share_dive_next(struct req *req, struct res *res);
 int share_dive_pause(struct req *req, struct res *res);
 int share_dive_resume(struct req *req, struct res *res);
 int share_dive_answer(struct req *req, struct res *res);
+int share_dive_end(struct req *req, struct res *res);
+int share_dive_mode(struct req *req, struct res *res);
+int share_dive_evening(struct req *req, struct res *res);
+/* The evenings that ended ("evenings" in model), for the page and the
+ * archive. */
+int share_dive_history(struct req *req, json_t *model);
+/* The evening's answers the partner wrote and the person has not matched
+ * yet, for /us (see share.c's waiting). */
+int share_dive_waiting(struct req *req, json_t *list);
 
 /* ---- share.c ---- */
 extern const char *const share_reactions[];

@@ -69,13 +69,15 @@ int share_ask_item(struct req *req, json_t **item)
                   "ii:" ITEM_TYPES, req->couple_id, id_from(json_object_get(req->params, "id")));
 }
 
-/* Reactions and comments of a revealed item, into m. */
+/* Reactions and comments of a revealed item, into m, with the reactions
+ * to offer (yours pressed). */
 static int talk(struct req *req, int64_t item_id, json_t *m)
 {
     const char *partner = req->couple->partner_name;
-    json_t *rows, *reacts = json_array(), *comments = json_array();
+    json_t *rows, *reacts = json_array(), *comments = json_array(), *choices = json_array();
     json_object_set_new(m, "reactions", reacts);
     json_object_set_new(m, "comments", comments);
+    json_object_set_new(m, "reaction_choices", choices);
     if (db_query(&rows,
                  "SELECT user_id, reaction FROM share_reactions"
                  " WHERE couple_id = $1 AND item_id = $2 LIMIT 2",
@@ -89,8 +91,15 @@ static int talk(struct req *req, int64_t item_id, json_t *m)
         json_array_append_new(reacts, json_pack("{s:s, s:s, s:s, s:b}", "name",
                                                 me ? "You" : partner, "reaction", r, "label",
                                                 share_reaction_label(r), "mine", me));
+        if (me)
+            json_object_set_new(m, "my_reaction", json_string(r));
     }
     json_decref(rows);
+    const char *mine = json_string_value(json_object_get(m, "my_reaction"));
+    for (const char *const *r = share_reactions; *r != NULL; r++)
+        json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "value", *r, "label",
+                                                 share_reaction_label(*r), "pressed",
+                                                 mine != NULL && strcmp(mine, *r) == 0));
     if (db_query(&rows,
                  "SELECT id, user_id, text, created_at FROM share_comments"
                  " WHERE couple_id = $1 AND item_id = $2 ORDER BY id LIMIT 200",
@@ -110,6 +119,38 @@ static int talk(struct req *req, int64_t item_id, json_t *m)
     return 0;
 }
 
+/* Where an item stands for the person, in words that fit: state is "both",
+ * "you" (waiting for your answer), "partner" (waiting for theirs) or
+ * "none". */
+static void set_state(struct req *req, json_t *m, bool one_answers, int64_t author)
+{
+    const char *partner = req->couple->partner_name;
+    bool revealed = json_is_true(json_object_get(m, "revealed"));
+    bool mine = !json_is_null(json_object_get(m, "mine"));
+    bool theirs = json_is_true(json_object_get(json_object_get(m, "partner"), "answered"));
+    const char *state, *label;
+    if (revealed) {
+        state = "both";
+        label = one_answers ? "Answered" : "You have both answered";
+    } else if (one_answers) {
+        bool mine_to_answer = author != req->user_id;
+        state = mine_to_answer ? "you" : "partner";
+        label = mine_to_answer ? "Yours to answer"
+                               : arena_printf(req->arena, "Waiting for %s's answer", partner);
+    } else if (mine) {
+        state = "partner";
+        label = arena_printf(req->arena, "Waiting for %s", partner);
+    } else if (theirs) {
+        state = "you";
+        label = arena_printf(req->arena, "%s has answered: waiting for you", partner);
+    } else {
+        state = "none";
+        label = "Neither of you has answered yet";
+    }
+    json_object_set_new(m, "state", json_string(state));
+    json_object_set_new(m, "state_label", json_string(label));
+}
+
 int share_item_model(struct req *req, json_t *item, json_t *answers, json_t **out)
 {
     int64_t item_id = id_from(json_object_get(item, "id"));
@@ -124,6 +165,16 @@ int share_item_model(struct req *req, json_t *item, json_t *answers, json_t **ou
     json_object_set(m, "id", json_object_get(item, "id"));
     json_object_set(m, "kind", json_object_get(item, "kind"));
     json_object_set(m, "day", json_object_get(item, "day"));
+    const char *day = json_string_value(json_object_get(item, "day"));
+    json_object_set_new(
+        m, "talk_path",
+        json_string(day ? arena_printf(req->arena, "/share/%s", day)
+                        : arena_printf(req->arena, "/share/ask/%s",
+                                       json_string_value(json_object_get(item, "id")))));
+    char words[TZ_DAY_WORDS];
+    if (tz_day_words(json_string_value(json_object_get(item, "day")), req->couple->today, words) ==
+        0)
+        json_object_set_new(m, "day_label", json_string(words));
     const char *key = json_string_value(json_object_get(item, "question_key"));
     json_object_set_new(q, "id", key ? json_string(key) : json_incref(json_object_get(item, "id")));
     json_object_set(q, "text", json_object_get(item, "text"));
@@ -137,6 +188,12 @@ int share_item_model(struct req *req, json_t *item, json_t *answers, json_t **ou
     if (author != 0)
         json_object_set_new(
             m, "asked_by", json_string(author == req->user_id ? "you" : req->couple->partner_name));
+    /* a question for the partner alone: only the one asked answers */
+    const char *mode = json_string_value(json_object_get(item, "ask_mode"));
+    bool one_answers = mode != NULL && strcmp(mode, "partner") == 0;
+    json_object_set_new(m, "for_one", json_boolean(one_answers));
+    json_object_set_new(m, "you_answer", json_boolean(!one_answers || author != req->user_id));
+    set_state(req, m, one_answers, author);
     /* a list of items leaves their conversations to each item's page */
     if (answers == NULL && !revealed) {
         json_object_set_new(m, "reactions", json_array());

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/id.h"
+#include "core/tz.h"
 #include "core/util.h"
 #include "practices/share/internal.h"
 #include "store/db.h"
@@ -51,6 +53,53 @@ static int today_card(struct req *req, json_t **card)
     json_object_set_new(*card, "state", json_string(state));
     json_object_set_new(*card, state, json_true());
     return 0;
+}
+
+/* What waits for the person: open questions the partner answered or asked
+ * them, past days too (today's is on the card), and the deep-dive evening's
+ * answers they have not matched yet. Share's part of /us. */
+static int waiting(struct req *req, json_t *list)
+{
+    json_t *rows;
+    if (db_query(&rows,
+                 "SELECT i.id, i.kind, i.day, i.text, i.author_id, EXISTS (SELECT 1"
+                 " FROM share_answers p WHERE p.couple_id = i.couple_id AND p.item_id = i.id"
+                 " AND p.user_id <> $2) AS partner_answered FROM share_items i"
+                 " WHERE i.couple_id = $1 AND i.revealed_at IS NULL"
+                 " AND (i.day IS NULL OR i.day <> $3) AND NOT EXISTS (SELECT 1"
+                 " FROM share_answers a WHERE a.couple_id = i.couple_id AND a.item_id = i.id"
+                 " AND a.user_id = $2) ORDER BY i.created_at DESC LIMIT $4",
+                 "iisi:dsssdb", req->couple_id, req->user_id, req->couple->today,
+                 (int64_t)SHARE_WAITING_SHOWN) != DB_OK)
+        return -1;
+    const char *partner = req->couple->partner_name;
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row) {
+        bool answered = json_is_true(json_object_get(row, "partner_answered"));
+        int64_t author = id_from(json_object_get(row, "author_id"));
+        const char *day = json_string_value(json_object_get(row, "day"));
+        const char *text = json_string_value(json_object_get(row, "text"));
+        const char *id = json_string_value(json_object_get(row, "id"));
+        char words[TZ_DAY_WORDS];
+        if (day != NULL && answered && tz_day_words(day, req->couple->today, words) == 0)
+            json_array_append_new(
+                list, json_pack("{s:s, s:s}", "text",
+                                arena_printf(req->arena, "%s answered the question of %s", partner,
+                                             words),
+                                "href", arena_printf(req->arena, "/share/%s", day)));
+        else if (day == NULL && (answered || (author != 0 && author != req->user_id)))
+            json_array_append_new(
+                list, json_pack("{s:s, s:s}", "text",
+                                arena_printf(req->arena,
+                                             author == req->user_id ? "%s answered your question: "
+                                                                      "“%s”"
+                                                                    : "%s asked you: “%s”",
+                                             partner, text),
+                                "href", arena_printf(req->arena, "/share/ask/%s", id)));
+    }
+    json_decref(rows);
+    return share_dive_waiting(req, list);
 }
 
 /* What a person's export holds of Share: only what they wrote. */
@@ -143,6 +192,35 @@ static void stop(void)
         .name = "text", .label = "Your answer", .type = FIELD_TEXT, .required = true,              \
         .max = SHARE_ANSWER_MAX                                                                    \
     }
+/* the question a day's answer answers (its key), so a swap cannot move it */
+#define QUESTION_FIELD                                                                             \
+    {                                                                                              \
+        .name = "question", .label = "Question", .type = FIELD_STRING, .max = QUESTION_KEY         \
+    }
+
+/* Reactions and comments on an open item whose page is at base. */
+#define TALK_ROUTES(base, page, template)                                                          \
+    {.method = "POST",                                                                             \
+     .pattern = base "/react",                                                                     \
+     .handler = share_react,                                                                       \
+     .form = page,                                                                                 \
+     .view = template,                                                                             \
+     .auth = AUTH_COUPLE,                                                                          \
+     .body_max = SHARE_BODY,                                                                       \
+     .fields = {{.name = "reaction",                                                               \
+                 .label = "Reaction",                                                              \
+                 .type = FIELD_CHOICE,                                                             \
+                 .required = true,                                                                 \
+                 .choices = share_reactions}}},                                                    \
+    {                                                                                              \
+        .method = "POST", .pattern = base "/comments", .handler = share_comment, .form = page,     \
+        .view = template, .auth = AUTH_COUPLE, .body_max = SHARE_BODY,                             \
+        .fields = {{.name = "text",                                                                \
+                    .label = "Comment",                                                            \
+                    .type = FIELD_TEXT,                                                            \
+                    .required = true,                                                              \
+                    .max = SHARE_COMMENT_MAX}},                                                    \
+    }
 
 static const struct route routes[] = {
     {.method = "GET",
@@ -157,7 +235,7 @@ static const struct route routes[] = {
      .form = share_answer_form,
      .auth = AUTH_COUPLE,
      .body_max = SHARE_BODY,
-     .fields = {ANSWER_FIELD}},
+     .fields = {ANSWER_FIELD, QUESTION_FIELD}},
     {.method = "POST",
      .pattern = "/share/swap",
      .handler = share_swap,
@@ -176,7 +254,11 @@ static const struct route routes[] = {
                  .label = "Your question",
                  .type = FIELD_TEXT,
                  .required = true,
-                 .max = SHARE_ASK_MAX}}},
+                 .max = SHARE_ASK_MAX},
+                {.name = "mode",
+                 .label = "Who answers",
+                 .type = FIELD_CHOICE,
+                 .choices = share_ask_modes}}},
     {.method = "GET",
      .pattern = "/share/ask/{id:id}",
      .handler = share_ask_page,
@@ -268,7 +350,35 @@ static const struct route routes[] = {
      .form = share_dive_page,
      .auth = AUTH_COUPLE,
      .body_max = SHARE_BODY,
-     .fields = {ANSWER_FIELD}},
+     .fields = {ANSWER_FIELD,
+                {.name = "number",
+                 .label = "Question",
+                 .type = FIELD_INT,
+                 .min = 1,
+                 .max = DIVE_QUESTIONS}}},
+    {.method = "POST",
+     .pattern = "/share/deep-dive/end",
+     .handler = share_dive_end,
+     .view = "share/deep-dive",
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY},
+    {.method = "POST",
+     .pattern = "/share/deep-dive/mode",
+     .handler = share_dive_mode,
+     .view = "share/deep-dive",
+     .form = share_dive_page,
+     .auth = AUTH_COUPLE,
+     .body_max = SHARE_BODY,
+     .fields = {{.name = "mode",
+                 .label = "How",
+                 .type = FIELD_CHOICE,
+                 .required = true,
+                 .choices = share_dive_modes}}},
+    {.method = "GET",
+     .pattern = "/share/deep-dive/{id:id}",
+     .handler = share_dive_evening,
+     .view = "share/evening",
+     .auth = AUTH_COUPLE},
     {.method = "GET",
      .pattern = "/share/{day:date}",
      .handler = share_day_page,
@@ -281,31 +391,9 @@ static const struct route routes[] = {
      .form = share_answer_form,
      .auth = AUTH_COUPLE,
      .body_max = SHARE_BODY,
-     .fields = {ANSWER_FIELD}},
-    {.method = "POST",
-     .pattern = "/share/{day:date}/react",
-     .handler = share_react,
-     .form = share_day_page,
-     .view = "share/today",
-     .auth = AUTH_COUPLE,
-     .body_max = SHARE_BODY,
-     .fields = {{.name = "reaction",
-                 .label = "Reaction",
-                 .type = FIELD_CHOICE,
-                 .required = true,
-                 .choices = share_reactions}}},
-    {.method = "POST",
-     .pattern = "/share/{day:date}/comments",
-     .handler = share_comment,
-     .view = "share/today",
-     .form = share_day_page,
-     .auth = AUTH_COUPLE,
-     .body_max = SHARE_BODY,
-     .fields = {{.name = "text",
-                 .label = "Comment",
-                 .type = FIELD_TEXT,
-                 .required = true,
-                 .max = SHARE_COMMENT_MAX}}},
+     .fields = {ANSWER_FIELD, QUESTION_FIELD}},
+    TALK_ROUTES("/share/{day:date}", share_day_page, "share/today"),
+    TALK_ROUTES("/share/ask/{id:id}", share_ask_page, "share/ask"),
 };
 
 const struct practice share_practice = {
@@ -319,6 +407,7 @@ const struct practice share_practice = {
     .start = start,
     .stop = stop,
     .today = today_card,
+    .waiting = waiting,
     .export_person = export_share,
     .erase_person = erase_share,
     .couple_ended = end_couple,

@@ -15,6 +15,8 @@ enum {
     SHARE_COMMENTS_PER_ITEM = 200,
     SHARE_OPEN_ASKS = 20, /* open questions of your own at once */
     SHARE_ARCHIVE_PAGE = 20,
+    SHARE_WAITING_SHOWN = 10,  /* open questions listed on /us as waiting for you */
+    SHARE_EVENINGS_SHOWN = 20, /* ended deep-dive evenings listed */
     SHARE_BODY = FORM_BODY_FOR(SHARE_ANSWER_MAX),
 };
 

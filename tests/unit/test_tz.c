@@ -1,0 +1,62 @@
+/* Unit tests for time zones and dates (src/core/tz.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/tz.h"
+
+static void days_read_in_words_with_the_year_only_when_it_differs(void **state)
+{
+    (void)state;
+    char out[TZ_DAY_WORDS];
+    assert_int_equal(tz_day_words("2026-11-29", "2026-12-01", out), 0);
+    assert_string_equal(out, "Sunday 29 November");
+    assert_int_equal(tz_day_words("2025-12-31", "2026-01-01", out), 0);
+    assert_string_equal(out, "Wednesday 31 December 2025");
+    assert_int_equal(tz_day_words("2024-02-29", NULL, out), 0);
+    assert_string_equal(out, "Thursday 29 February 2024");
+    assert_int_equal(tz_day_words("2000-01-01", "2000-06-01", out), 0);
+    assert_string_equal(out, "Saturday 1 January");
+    const char *const bad[] = {"2026-13-01", "2026-11-00", "29-11-2026", "2026-11-2x", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(tz_day_words(bad[i], NULL, out), -1);
+        assert_string_equal(out, "");
+    }
+}
+
+static void only_listed_zones_are_zones(void **state)
+{
+    (void)state;
+    tz_init();
+    assert_true(tz_valid("UTC"));
+    assert_true(tz_valid("Europe/Paris"));
+    assert_true(tz_valid("Asia/Tokyo"));
+    const char *const odd[] = {"Europe/./Paris",
+                               "../../../etc/localtime",
+                               "Europe//Paris",
+                               "/dev/stdin",
+                               "europe/paris",
+                               "Mars/Olympus_Mons",
+                               "",
+                               "Europe"};
+    for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
+        assert_false(tz_valid(odd[i]));
+    assert_false(tz_valid(NULL));
+    /* a day in a zone that is not one counts as UTC */
+    char a[11], b[11];
+    tz_date("../../../etc/localtime", 0, a);
+    tz_date("UTC", 0, b);
+    assert_string_equal(a, b);
+    tz_shutdown();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(days_read_in_words_with_the_year_only_when_it_differs),
+        cmocka_unit_test(only_listed_zones_are_zones),
+    };
+    return cmocka_run_group_tests_name("tz", tests, NULL, NULL);
+}
