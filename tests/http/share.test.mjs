@@ -1213,6 +1213,118 @@ test('in writing, both finish all 36 at their own pace and the evening ends with
   assert.equal(evenings[0].pairs, 36);
 });
 
+// ---- the couple's flow ----
+
+test('an answer names its question: after a swap it comes back with 409, the words kept and nothing saved', async () => {
+  const { one, two } = await couple('swapwrite');
+  const before = await json(one, '/share');
+  // one opens the page (its form names the question), two swaps meanwhile
+  const pageBefore = await page(one, '/share');
+  assert.match(pageBefore, new RegExp(`<input type="hidden" name="question" value="${before.question.id}">`));
+  await send(two, '/share/swap', { day: before.day });
+  const words = 'Written for the question that was there';
+  const res = await form(one, '/share/answer', { text: words, question: before.question.id });
+  assert.equal(res.status, 409);
+  assert.match(res.html, /The question was swapped while you were writing/);
+  assert.equal(textarea(res.html, 'text'), words, 'the words come back');
+  const after = await json(one, '/share');
+  assert.notEqual(after.question.id, before.question.id);
+  assert.equal(after.mine, null, 'nothing was saved');
+  assert.match(res.html, new RegExp(`name="question" value="${after.question.id}"`), 'the form names the new question');
+  const api = await call(one, 'POST', '/share/answer', { text: words, question: before.question.id });
+  assert.equal(api.status, 409);
+  // with the question it answers, it is saved
+  await send(one, '/share/answer', { text: words, question: after.question.id });
+  assert.equal((await json(one, '/share')).mine.text, words);
+});
+
+test('past days read in words, with previous and next links', async () => {
+  const { one, two } = await couple('days');
+  const first = await json(one, '/share');
+  advance(DAY);
+  await json(one, '/share');
+  advance(DAY);
+  const third = await json(one, '/share');
+  const middleDay = addDays(first.day, 1);
+  const middle = await json(one, `/share/${middleDay}`);
+  const words = (day) => new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
+    .format(new Date(`${day}T12:00:00Z`)).replace(',', '');
+  assert.equal(middle.day_label, words(middleDay));
+  assert.deepEqual(middle.previous_day, { day: first.day, label: words(first.day), today: false });
+  assert.deepEqual(middle.next_day, { day: third.day, label: words(third.day), today: true });
+  assert.equal(middle.title, `The question of ${words(middleDay)}`);
+  const html = await page(one, `/share/${middleDay}`);
+  assert.match(html, new RegExp(`<a href="/share/${first.day}" rel="prev">← ${words(first.day)}</a>`));
+  assert.match(html, /<a href="\/share" rel="next">Today →<\/a>/);
+  assert.ok(!html.includes(`>${middleDay}<`), 'no bare dates on the page');
+  assert.equal((await json(one, `/share/${first.day}`)).previous_day, undefined);
+  assert.equal((await json(two, '/share')).previous_day.day, middleDay);
+});
+
+test('/us lists what waits for you: a day your partner answered, a question asked of you', async () => {
+  const { one, two } = await couple('waits');
+  const missed = await json(two, '/share');
+  await send(two, '/share/answer', { text: 'Two answered, one did not.' });
+  advance(DAY);
+  const asked = await send(two, '/share/ask', { question: 'What made you laugh this week?' }, 201);
+  const us = await json(one, '/us');
+  const words = (await json(one, `/share/${missed.day}`)).day_label;
+  assert.deepEqual(us.waiting, [
+    { text: `${two.name} asked you: “What made you laugh this week?”`, href: `/share/ask/${asked.id}` },
+    { text: `${two.name} answered the question of ${words}`, href: `/share/${missed.day}` },
+  ]);
+  const html = await page(one, '/us');
+  assert.match(html, /<h2 id="waiting-title">Waiting for you<\/h2>/);
+  assert.ok(html.includes(`href="/share/${missed.day}"`));
+  assert.ok(!JSON.stringify(us).includes('Two answered, one did not'), 'never the words');
+  // nothing waits for two, and nothing waits once one has answered
+  assert.deepEqual((await json(two, '/us')).waiting, []);
+  await send(one, `/share/${missed.day}/answer`, { text: 'Late, but here.' });
+  await send(one, `/share/ask/${asked.id}/answer`, { text: 'The dog.' });
+  assert.deepEqual((await json(one, '/us')).waiting, []);
+  assert.ok(!(await page(one, '/us')).includes('Waiting for you'));
+});
+
+test('a question for the partner alone: only they answer, it opens at once, then reactions and comments', async () => {
+  const { one, two } = await couple('forone');
+  const q = await send(one, '/share/ask', { question: 'What would you like more of?', mode: 'partner' }, 201);
+  const mine = await json(one, `/share/ask/${q.id}`);
+  assert.equal(mine.for_one, true);
+  assert.equal(mine.you_answer, false);
+  assert.equal(mine.state_label, `Waiting for ${two.name}'s answer`);
+  const ownPage = await page(one, `/share/ask/${q.id}`);
+  assert.ok(!ownPage.includes(`action="/share/ask/${q.id}/answer"`), 'no answer form for the asker');
+  assert.equal((await call(one, 'POST', `/share/ask/${q.id}/answer`, { text: 'Me?' })).status, 409);
+  const theirs = await json(two, `/share/ask/${q.id}`);
+  assert.equal(theirs.you_answer, true);
+  assert.equal(theirs.state_label, 'Yours to answer');
+  const listed = (await json(two, '/share')).asks.find((a) => a.id === q.id);
+  assert.equal(listed.state, 'you');
+  assert.ok((await page(two, '/share')).includes(`for you to answer · Yours to answer`));
+  // the reactions and conversation open only after the answer
+  assert.equal((await call(one, 'POST', `/share/ask/${q.id}/react`, { reaction: 'love' })).status, 409);
+  await send(two, `/share/ask/${q.id}/answer`, { text: 'Slow Sunday mornings.' });
+  const open = await json(one, `/share/ask/${q.id}`);
+  assert.equal(open.revealed, true);
+  assert.equal(open.partner.text, 'Slow Sunday mornings.');
+  await send(one, `/share/ask/${q.id}/react`, { reaction: 'love' });
+  await send(two, `/share/ask/${q.id}/comments`, { text: 'Starting this week?' }, 201);
+  const talked = await json(one, `/share/ask/${q.id}`);
+  assert.deepEqual(talked.reactions.map((r) => r.reaction), ['love']);
+  assert.deepEqual(talked.comments.map((c) => c.text), ['Starting this week?']);
+  const html = await page(one, `/share/ask/${q.id}`);
+  assert.match(html, /<button[^>]*value="love"[^>]*aria-pressed="true">Love this<\/button>/);
+  assert.match(html, /<button[^>]*value="thanks"[^>]*aria-pressed="false">/);
+  const viaForm = await form(two, `/share/ask/${q.id}/react`, { reaction: 'thanks' });
+  assert.equal(viaForm.location, `/share/ask/${q.id}#talk`);
+  // a question for both keeps the mutual rule
+  const both = await send(two, '/share/ask', { question: 'Which trip next?' }, 201);
+  assert.equal((await json(two, `/share/ask/${both.id}`)).state_label, 'Neither of you has answered yet');
+  await send(two, `/share/ask/${both.id}/answer`, { text: 'The coast.' });
+  assert.equal((await json(two, `/share/ask/${both.id}`)).state_label, `Waiting for ${one.name}`);
+  assert.equal((await json(one, `/share/ask/${both.id}`)).partner.text, undefined);
+});
+
 // ---- what pages do with what people type ----
 
 test('answers with HTML and script come back escaped on pages and verbatim as JSON', async () => {
