@@ -199,10 +199,23 @@ static int change_email(int64_t user_id, const char *old, const char *fresh)
 
 /* ---- sign up ---- */
 
+/* Puts a safe local "next" (where to go after signing up or logging in: an
+ * invite link) in the model, as is and encoded for a link. */
+static void keep_next(struct req *req, struct res *res)
+{
+    const char *next = req_str(req, "next");
+    if (next == NULL || strcmp(landing_for(req, next), next) != 0)
+        return;
+    json_t *m = res_model(res);
+    json_object_set_new(m, "next", json_string(next));
+    json_object_set_new(m, "next_url", json_string(arena_url_encode(req->arena, next)));
+    json_object_set_new(m, "invited", json_boolean(str_starts(next, "/pair/join")));
+}
+
 static int signup_page(struct req *req, struct res *res)
 {
-    (void)req;
     set_title(res, "Sign up");
+    keep_next(req, res);
     return 0;
 }
 
@@ -269,7 +282,7 @@ static int signup(struct req *req, struct res *res)
     if (token == NULL)
         return -1;
     res->status = req->api ? 201 : 0;
-    if (res_redirect(req, res, "/pair"))
+    if (res_redirect(req, res, landing_for(req, req_str(req, "next"))))
         return 0;
     signed_in(req, res, token, device);
     return 0;
@@ -280,9 +293,7 @@ static int signup(struct req *req, struct res *res)
 static int login_page(struct req *req, struct res *res)
 {
     set_title(res, "Log in");
-    const char *next = req_str(req, "next");
-    if (next != NULL)
-        json_object_set_new(res_model(res), "next", json_string(next));
+    keep_next(req, res);
     return 0;
 }
 
@@ -575,7 +586,7 @@ static int delete_account(struct req *req, struct res *res)
     if (!accounts_confirm_password(req, res, "password"))
         return 0;
     /* one transaction (the request's): all of it, or nothing */
-    if (req->couple_id != 0 && pairing_leave(req->couple_id) != DB_OK)
+    if (req->couple_id != 0 && pairing_leave(req->couple_id, req->user_id) != DB_OK)
         return -1;
     int rc = 0;
     for (int i = 0; rc == 0 && i < nerasers; i++)
@@ -669,8 +680,19 @@ static int revoke_all(struct req *req, struct res *res)
         .name = "time_zone", .label = "Time zone", .type = FIELD_STRING, .max = 64                 \
     }
 
+/* Where to go once signed in: a local path (an invite link), kept through
+ * the forms. */
+#define F_NEXT                                                                                     \
+    {                                                                                              \
+        .name = "next", .type = FIELD_STRING, .max = 512                                           \
+    }
+
 const struct route accounts_routes[] = {
-    {.method = "GET", .pattern = "/signup", .handler = signup_page, .view = "signup"},
+    {.method = "GET",
+     .pattern = "/signup",
+     .handler = signup_page,
+     .view = "signup",
+     .fields = {F_NEXT}},
     {.method = "POST",
      .pattern = "/signup",
      .handler = signup,
@@ -687,12 +709,13 @@ const struct route accounts_routes[] = {
                  .required = true,
                  .min = PASSWORD_MIN,
                  .max = PASSWORD_MAX},
-                F_TZ}},
+                F_TZ,
+                F_NEXT}},
     {.method = "GET",
      .pattern = "/login",
      .handler = login_page,
      .view = "login",
-     .fields = {{.name = "next", .type = FIELD_STRING, .max = 512}}},
+     .fields = {F_NEXT}},
     {.method = "POST",
      .pattern = "/login",
      .handler = login,
@@ -703,7 +726,7 @@ const struct route accounts_routes[] = {
      .body_max = FORM_BODY,
      .fields = {F_EMAIL,
                 F_PASSWORD("password", "Password"),
-                {.name = "next", .type = FIELD_STRING, .max = 512},
+                F_NEXT,
                 {.name = "device_token", .type = FIELD_STRING, .max = 160}}},
     {.method = "POST",
      .pattern = "/logout",

@@ -88,26 +88,34 @@ void pairing_add_ended(int (*fn)(int64_t couple_id))
     ended_hooks[nended_hooks++] = fn;
 }
 
+struct leaving {
+    int64_t couple_id, leaver_id;
+};
+
 static int leave_tx(void *arg)
 {
-    int64_t couple_id = *(const int64_t *)arg, now = clock_now_ms();
+    const struct leaving *l = arg;
+    int64_t now = clock_now_ms();
     for (int i = 0; i < nended_hooks; i++)
-        if (ended_hooks[i](couple_id) != 0)
+        if (ended_hooks[i](l->couple_id) != 0)
             return DB_ERROR;
     if (db_exec("UPDATE couples SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL", "ii",
-                couple_id, now) < 0 ||
-        db_exec("UPDATE users SET couple_id = NULL WHERE id IN (SELECT user_id FROM memberships"
-                " WHERE couple_id = $1) AND couple_id = $1",
-                "i", couple_id) < 0 ||
+                l->couple_id, now) < 0 ||
+        /* the one left behind is told, neutrally, on /pair */
+        db_exec("UPDATE users SET couple_id = NULL, space_closed = CASE WHEN id = $2 THEN 0"
+                " ELSE 1 END WHERE id IN (SELECT user_id FROM memberships WHERE couple_id = $1)"
+                " AND couple_id = $1",
+                "ii", l->couple_id, l->leaver_id) < 0 ||
         db_exec("UPDATE memberships SET left_at = $2 WHERE couple_id = $1 AND left_at IS NULL",
-                "ii", couple_id, now) < 0)
+                "ii", l->couple_id, now) < 0)
         return DB_ERROR;
     return DB_OK;
 }
 
-int pairing_leave(int64_t couple_id)
+int pairing_leave(int64_t couple_id, int64_t leaver_id)
 {
-    return db_tx(leave_tx, &couple_id) < 0 ? DB_ERROR : DB_OK;
+    struct leaving l = {couple_id, leaver_id};
+    return db_tx(leave_tx, &l) < 0 ? DB_ERROR : DB_OK;
 }
 
 /* ---- /pair: make or show an invite ---- */
@@ -138,6 +146,10 @@ static int pair_page(struct req *req, struct res *res)
     json_t *m = res_model(res);
     json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
     json_object_set(m, "left", json_object_get(req->input, "left"));
+    int64_t closed = 0;
+    if (db_int(&closed, "SELECT space_closed FROM users WHERE id = $1", "i", req->user_id) != DB_OK)
+        return -1;
+    json_object_set_new(m, "closed", json_boolean(closed != 0 && req->couple_id == 0));
     json_t *inv;
     int rc = db_row(&inv,
                     "SELECT code, expires_at FROM invites WHERE user_id = $1 AND used_at IS NULL"
@@ -203,14 +215,62 @@ static int make_invite(struct req *req, struct res *res)
 
 /* ---- joining ---- */
 
+static int join_wait(struct req *req, struct res *res);
+static void join_refused(struct req *req, const char *message);
+
+/* The name of the person whose open invite code is, or NULL (the code is
+ * checked again when joining). */
+static int inviter_of(const char *code, json_t **row)
+{
+    return db_row(row,
+                  "SELECT u.name FROM invite_codes c JOIN invites i ON i.user_id = c.user_id"
+                  " AND i.code = c.code JOIN users u ON u.id = i.user_id WHERE c.code = $1"
+                  " AND i.used_at IS NULL AND i.expires_at > $2 AND u.couple_id IS NULL",
+                  "si:s", code, clock_now_ms());
+}
+
+/* GET /pair/join: the page an invite link opens. A visitor (the usual case:
+ * no account yet) is sent to sign up with the link kept, and comes back
+ * here; with a code the page says who invited them, and one tap joins. A
+ * code that does not work counts like a wrong one typed. */
 static int join_page(struct req *req, struct res *res)
 {
+    char code[INVITE_CODE_LEN + 1];
+    const char *typed = req_str(req, "code");
+    bool shaped = typed != NULL && pairing_normalise_code(typed, code) == 0;
+    if (req->user_id == 0) {
+        if (req->api) {
+            res->status = 401;
+            return 0;
+        }
+        const char *back =
+            shaped ? arena_printf(req->arena, "/pair/join?code=%s", code) : "/pair/join";
+        res_redirect(
+            req, res,
+            arena_printf(req->arena, "/signup?next=%s", arena_url_encode(req->arena, back)));
+        return 0;
+    }
     title(res, "Join your partner");
     json_t *m = res_model(res);
     json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
-    const char *code = req_str(req, "code");
-    if (code != NULL && json_object_get(req->typed, "code") != NULL)
-        json_object_set_new(m, "input", json_pack("{s:s}", "code", code));
+    if (typed != NULL && json_object_get(req->typed, "code") != NULL)
+        json_object_set_new(m, "input", json_pack("{s:s}", "code", typed));
+    if (typed == NULL || req->couple_id != 0 || json_object_size(req->errors) > 0)
+        return 0;
+    if (join_wait(req, res))
+        return 0;
+    json_t *row = NULL;
+    int rc = shaped ? inviter_of(code, &row) : DB_NOT_FOUND;
+    if (rc == DB_ERROR)
+        return -1;
+    if (rc == DB_NOT_FOUND) {
+        join_refused(req, JOIN_WRONG_CODE);
+        return 0;
+    }
+    json_object_set_new(
+        m, "invite",
+        json_pack("{s:s, s:O}", "code", code, "inviter", json_object_get(row, "name")));
+    json_decref(row);
     return 0;
 }
 
@@ -323,7 +383,7 @@ static int join(struct req *req, struct res *res)
                 db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES ($1, $2, $3)",
                         "isi", couple, json_string_value(json_object_get(tz_row, "time_zone")),
                         now) >= 0
-            ? db_exec("UPDATE users SET couple_id = $1 WHERE id IN ($2, $3)"
+            ? db_exec("UPDATE users SET couple_id = $1, space_closed = 0 WHERE id IN ($2, $3)"
                       " AND couple_id IS NULL",
                       "iii", couple, inviter, req->user_id)
             : DB_ERROR;
@@ -370,7 +430,7 @@ static int leave(struct req *req, struct res *res)
 {
     if (!accounts_confirm_password(req, res, "password"))
         return 0;
-    if (pairing_leave(req->couple_id) != DB_OK)
+    if (pairing_leave(req->couple_id, req->user_id) != DB_OK)
         return -1;
     req->couple_id = 0;
     req->couple = NULL;
@@ -398,7 +458,6 @@ const struct route pairing_routes[] = {
      .pattern = "/pair/join",
      .handler = join_page,
      .view = "join",
-     .auth = AUTH_USER,
      .fields = {{.name = "code", .label = "Code", .type = FIELD_STRING, .max = 32}}},
     {.method = "POST",
      .pattern = "/pair/join",

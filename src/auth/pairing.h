@@ -26,8 +26,9 @@ void pairing_shutdown(void);
 /* Adds fn to what runs when a couple ends (a partner left or deleted their
  * account), inside the ending's transaction; fn returns 0 or -1. */
 void pairing_add_ended(int (*fn)(int64_t couple_id));
-/* Ends couple_id at once for both partners, telling nobody. */
-int pairing_leave(int64_t couple_id);
+/* Ends couple_id at once for both partners: no message, no notification;
+ * the one left (not leaver_id) finds one neutral line on /pair. */
+int pairing_leave(int64_t couple_id, int64_t leaver_id);
 /* The request's couple as the pages show it: since, time zone, partner's
  * name. *out is new (caller decrefs). */
 int pairing_couple(struct req *req, json_t **out);

@@ -19,4 +19,8 @@ char *arena_strdup(struct arena *a, const char *s);
 /* Returns a formatted string owned by the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* s percent-encoded for a URL's query value (all but letters, digits and
+ * -_.~), in a. */
+char *arena_url_encode(struct arena *a, const char *s);
+
 #endif

@@ -103,3 +103,27 @@ for (const input of document.querySelectorAll('input[data-time-zone]')) {
   if (document.readyState === 'complete') start();
   else window.addEventListener('load', start);
 })();
+
+// Invites: Share (the phone's own share sheet, where the browser has one)
+// and Copy link. Without them the link is there to select by hand.
+for (const button of document.querySelectorAll('[data-share-link]')) {
+  if (!navigator.share) continue;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    navigator.share({ title: 'Hearth', text: button.dataset.shareText, url: button.dataset.shareLink })
+      .catch(() => {}); // closed without sharing
+  });
+}
+for (const button of document.querySelectorAll('[data-copy]')) {
+  if (!navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy);
+      const done = button.parentElement.querySelector('[data-copied]');
+      if (done) done.hidden = false;
+    } catch {
+      // not allowed here: the link stays on the page to copy by hand
+    }
+  });
+}

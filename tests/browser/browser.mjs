@@ -61,7 +61,7 @@ export function useHearth() {
     // end on /us.
     async pairUp(inviter, joiner) {
       await inviter.getByRole('button', { name: /make an invite/i }).click();
-      const code = (await inviter.getByLabel('Invite code').textContent()).trim();
+      const code = (await inviter.locator('[data-invite-code]').textContent()).trim();
       await joiner.goto(`${this.server.url}/pair/join?code=${code}`);
       await joiner.getByRole('button', { name: /^join$/i }).click();
       await joiner.waitForURL(/\/us$/);

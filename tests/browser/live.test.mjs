@@ -13,7 +13,7 @@ test("the inviter's open /pair page moves to Us when the partner joins", async (
   await hearth.signUp(ana.page, 'Ana', 'ana.live@example.org');
   await hearth.signUp(bo.page, 'Bo', 'bo.live@example.org');
   await ana.page.getByRole('button', { name: /make an invite/i }).click();
-  const code = (await ana.page.getByLabel('Invite code').textContent()).trim();
+  const code = (await ana.page.locator('[data-invite-code]').textContent()).trim();
   await bo.page.goto(`${hearth.server.url}/pair/join?code=${code}`);
   await bo.page.getByRole('button', { name: /^join$/i }).click();
   await bo.page.waitForURL(/\/us$/);

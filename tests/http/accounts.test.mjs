@@ -728,7 +728,7 @@ test('an invite has an 8-character code from the unambiguous alphabet, a join li
   assert.equal(json.invite.qr_svg_html, undefined, 'the QR code is only for the page');
 
   const html = await (await asPage('/pair', p.token)).text();
-  assert.match(html, new RegExp(`<p class="invite-code" aria-label="Invite code">${invite.code}</p>`));
+  assert.match(html, new RegExp(`<p class="invite-code"><span class="visually-hidden">Invite code: </span><span data-invite-code>${invite.code}</span></p>`));
   assert.ok(html.includes(`<a href="${invite.link}">${invite.link}</a>`));
   assert.match(html,
     /<div class="qr-box"><svg [^>]*class="qr"[^>]*role="img" aria-label="QR code of the invite link"[^>]*>[\s\S]*<\/svg><\/div>/);
@@ -812,6 +812,61 @@ test('the join form takes the code from the link, and joining lands on /us', asy
   assert.ok((await us.text()).includes(`${person.name} &amp; ${inviter.name}`));
   const nav = await (await browser.get('/account')).text();
   assert.match(nav, /href="\/us">Us</);
+});
+
+test('an invite link keeps its code through sign-up, says who invited, and one tap joins', async () => {
+  const inviter = await signup(server, newPerson('inviteflow'));
+  const { code, link } = await apiOk(server, 'POST', '/pair/invite', { token: inviter.token }, 201);
+  const path = new URL(link).pathname + new URL(link).search;
+  const visitor = new Browser(server);
+  const first = await visitor.get(path);
+  assert.equal(first.status, 303);
+  const to = first.headers.get('location');
+  assert.equal(to, `/signup?next=${encodeURIComponent(`/pair/join?code=${code}`)}`);
+  const signupHtml = await (await visitor.get(to)).text();
+  assert.match(signupHtml, /Your partner invited you/);
+  assert.equal(inputValue(signupHtml, 'next'), `/pair/join?code=${code}`);
+  assert.ok(signupHtml.includes(`href="/login?next=${encodeURIComponent(`/pair/join?code=${code}`)}"`));
+  const person = newPerson('inviteflow');
+  const made = await visitor.signup(person, 'UTC', { next: `/pair/join?code=${code}` });
+  assert.equal(made.headers.get('location'), `/pair/join?code=${code}`);
+  const join = await visitor.get(`/pair/join?code=${code}`);
+  assert.equal(join.status, 200);
+  const joinHtml = await join.text();
+  assert.ok(joinHtml.includes(`${inviter.name} invited you`), 'the inviter is named');
+  assert.ok(!joinHtml.includes('id="code"'), 'nothing to type');
+  const joined = await visitor.form('/pair/join', { code });
+  assert.equal(joined.headers.get('location'), '/us');
+  assert.equal((await apiOk(server, 'GET', '/us', { token: inviter.token })).couple.partner_name, person.name);
+});
+
+test('an invite link keeps its code through log-in too, and a link to another site is never followed', async () => {
+  const inviter = await signup(server, newPerson('invitelogin'));
+  const known = await signup(server, newPerson('invitelogin'));
+  const { code } = await apiOk(server, 'POST', '/pair/invite', { token: inviter.token }, 201);
+  const b = new Browser(server);
+  const loginHtml = await (await b.get(`/login?next=${encodeURIComponent(`/pair/join?code=${code}`)}`)).text();
+  assert.ok(loginHtml.includes(`href="/signup?next=${encodeURIComponent(`/pair/join?code=${code}`)}"`));
+  const res = await b.form('/login', { email: known.email, password: known.password, next: `/pair/join?code=${code}` });
+  assert.equal(res.headers.get('location'), `/pair/join?code=${code}`);
+  for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
+    const away = new Browser(server);
+    const p = newPerson('nextaway');
+    const made = await away.signup(p, 'UTC', { next });
+    assert.equal(made.headers.get('location'), '/pair', next);
+    assert.ok(!(await (await away.get(`/login?next=${encodeURIComponent(next)}`)).text()).includes('evil'));
+  }
+});
+
+test('a link with a code that does not work says so, and counts like a wrong code typed', async () => {
+  const { browser } = await signupBrowser(server, newPerson('badlink'));
+  const from = elsewhere(); // a network of its own, so other tests keep theirs
+  const res = await browser.get('/pair/join?code=ZZZZZZZZ', from);
+  assert.equal(res.status, 422);
+  assert.equal(fieldError(await res.text(), 'code'), 'This code doesn&#39;t work. Ask your partner for a new one.');
+  for (let i = 0; i < 9; i++) await browser.get('/pair/join?code=ZZZZZZZZ', from);
+  const held = await browser.get('/pair/join?code=ZZZZZZZZ', from);
+  assert.equal(held.status, 429);
 });
 
 test('joining with one\'s own code is refused', async () => {
@@ -1042,8 +1097,10 @@ test('leaving unpairs both at once; /us is closed for either, who can each still
     assert.equal(account.account.paired, false);
     assert.equal(account.couple, undefined);
   }
-  const partnerPair = await asPage('/pair', one.token);
-  assert.doesNotMatch(await partnerPair.text(), /You have left/, 'the partner is not told');
+  const partnerPair = await (await asPage('/pair', one.token)).text();
+  assert.doesNotMatch(partnerPair, /You have left/, 'the partner is not told who or why');
+  assert.match(partnerPair, /This shared space has closed\./, 'but finds one neutral line');
+  assert.doesNotMatch(await (await b.get('/pair')).text(), /This shared space has closed/, 'not for the one who left');
   assert.notEqual(sql(server, `SELECT ended_at FROM couples WHERE id = ${coupleId}`), '');
 
   for (const [me, partner] of [[one, two], [two, one]]) {

@@ -231,8 +231,8 @@ export class Browser {
     });
   }
 
-  async signup(person, timeZone) {
-    const fields = { name: person.name, email: person.email, password: person.password };
+  async signup(person, timeZone, extra = {}) {
+    const fields = { name: person.name, email: person.email, password: person.password, ...extra };
     if (timeZone) fields.time_zone = timeZone;
     const res = await this.form('/signup', fields);
     if (res.status !== 303) throw new Error(`form sign-up answered ${res.status}`);

@@ -20,25 +20,6 @@
     " AND lower(a.text) LIKE lower($2) ESCAPE '\\'))"                                              \
     " ORDER BY i.created_at DESC LIMIT $3 OFFSET $4"
 
-/* Percent-encodes s for a query string value. */
-static char *url_encode(struct arena *a, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = arena_alloc(a, 3 * strlen(s) + 1), *o = out;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            *o++ = (char)*p;
-        } else {
-            *o++ = '%';
-            *o++ = hex[*p >> 4];
-            *o++ = hex[*p & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 /* Escapes LIKE's wildcards in q and wraps it in % signs. */
 static char *like_pattern(struct arena *a, const char *q)
 {
@@ -84,7 +65,7 @@ int share_archive(struct req *req, struct res *res)
     json_decref(answers);
     share_set_title(res, "Every question so far");
     json_object_set_new(model, "q", json_string(q ? q : ""));
-    json_object_set_new(model, "q_url", json_string(url_encode(req->arena, q ? q : "")));
+    json_object_set_new(model, "q_url", json_string(arena_url_encode(req->arena, q ? q : "")));
     json_object_set_new(model, "page", json_integer(page));
     if (more)
         json_object_set_new(model, "next_page", json_integer(page + 1));
