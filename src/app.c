@@ -21,6 +21,7 @@
 #include "http/events.h"
 #include "http/router.h"
 #include "pages/home.h"
+#include "pages/keepsake.h"
 #include "pages/pages.h"
 #include "practices/share/share.h"
 #include "store/jobs.h"
@@ -53,6 +54,7 @@ void app_register_routes(void)
     router_add(guides_routes, guides_nroutes);
     router_add(comments_routes, comments_nroutes);
     router_add(events_routes, events_nroutes);
+    router_add(keepsake_routes, keepsake_nroutes);
     for (size_t i = 0; practices[i] != NULL; i++)
         router_add(practices[i]->routes, practices[i]->nroutes);
     /* the guides' form offers the registered practices as topics */
@@ -137,6 +139,7 @@ int app_start(const struct app_config *cfg)
     }
     home_set_practices(practices);
     pages_set_practices(practices);
+    keepsake_set_practices(practices);
 #ifdef HEARTH_TEST_FAULTS
     jobs_register(&probe_kind);
 #endif
@@ -154,6 +157,7 @@ void app_stop(void)
     }
     pages_set_practices(NULL);
     home_set_practices(NULL);
+    keepsake_set_practices(NULL);
     pairing_shutdown();
     accounts_shutdown();
     session_shutdown();

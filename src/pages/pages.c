@@ -1,6 +1,10 @@
 /* pages.c: the landing page and GET /healthz. */
 #include "pages/pages.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/util.h"
 #include "http/http.h"
 #include "store/db.h"
@@ -8,16 +12,59 @@
 /* Where quick exit goes: an everyday page that says nothing about Hearth. */
 static const char QUICK_EXIT_URL[] = "https://www.wikipedia.org/";
 
-static json_t *practices; /* [{name, label, summary}] of the registered ones */
+/* What the landing page says of the registered practices, made once:
+ * {practices [{name, label, summary}], moments [{when, text}] in the order
+ * of the day, everyday "a, b and c"}. */
+static json_t *registered;
+
+static int by_hour(const void *a, const void *b)
+{
+    const struct practice_moment *x = *(const struct practice_moment *const *)a;
+    const struct practice_moment *y = *(const struct practice_moment *const *)b;
+    return x->hour - y->hour;
+}
 
 void pages_set_practices(const struct practice *const *list)
 {
-    json_decref(practices);
-    practices = list ? json_array() : NULL;
-    for (size_t i = 0; list != NULL && list[i] != NULL; i++)
-        json_array_append_new(practices,
-                              json_pack("{s:s, s:s, s:s}", "name", list[i]->name, "label",
-                                        list[i]->label, "summary", list[i]->summary));
+    enum { MOMENTS_MAX = 32 };
+    json_decref(registered);
+    registered = NULL;
+    if (list == NULL)
+        return;
+    json_t *cards = json_array(), *moments = json_array();
+    const struct practice_moment *day[MOMENTS_MAX] = {NULL};
+    size_t n = 0, count = 0;
+    char everyday[512] = "";
+    for (size_t i = 0; list[i] != NULL; i++) {
+        const struct practice *p = list[i];
+        json_array_append_new(cards, json_pack("{s:s, s:s, s:s}", "name", p->name, "label",
+                                               p->label, "summary", p->summary));
+        for (size_t k = 0; k < p->nmoments && n < MOMENTS_MAX; k++)
+            day[n++] = &p->moments[k];
+        if (p->everyday != NULL)
+            count++;
+    }
+    qsort(day, n, sizeof(day[0]), by_hour);
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(moments,
+                              json_pack("{s:s, s:s}", "when", day[k]->when, "text", day[k]->text));
+    /* "a", "a and b", "a, b and c", with a capital first letter */
+    size_t seen = 0;
+    for (size_t i = 0; list[i] != NULL; i++) {
+        if (list[i]->everyday == NULL)
+            continue;
+        size_t len = strlen(everyday);
+        snprintf(everyday + len, sizeof(everyday) - len, "%s%s",
+                 seen == 0           ? ""
+                 : seen + 1 == count ? " and "
+                                     : ", ",
+                 list[i]->everyday);
+        seen++;
+    }
+    if (everyday[0] >= 'a' && everyday[0] <= 'z')
+        everyday[0] = (char)(everyday[0] - 'a' + 'A');
+    registered =
+        json_pack("{s:o, s:o, s:s}", "practices", cards, "moments", moments, "everyday", everyday);
 }
 
 /* The landing page: what Hearth is, for a couple deciding whether to try it. */
@@ -27,7 +74,7 @@ static int landing(struct req *req, struct res *res)
     json_t *m = res_model(res);
     json_object_set_new(m, "title", json_string("Hearth: grow closer, a little every day"));
     json_object_set(m, "deleted", json_object_get(req->input, "deleted"));
-    json_object_set(m, "practices", practices);
+    json_object_update(m, registered);
     return 0;
 }
 

@@ -15,11 +15,21 @@
 #include "http/route.h"
 #include "store/jobs.h"
 
+/* A moment of an ordinary day with a practice, for the landing page. */
+struct practice_moment {
+    int hour;         /* when in the day (0-23), to put moments in order */
+    const char *when; /* "Lunchtime" */
+    const char *text; /* what happens then */
+};
+
 struct practice {
-    const char *name;    /* "share": its module, templates, migrations and routes */
-    const char *label;   /* "Share" */
-    const char *path;    /* "/share": where its card on /us and the landing page lead */
-    const char *summary; /* what it is, in a sentence or two, for the landing page */
+    const char *name;     /* "share": its module, templates, migrations and routes */
+    const char *label;    /* "Share" */
+    const char *path;     /* "/share": where its card on /us and the landing page lead */
+    const char *summary;  /* what it is, in a sentence or two, for the landing page */
+    const char *everyday; /* what it asks of a day, "answer the day's question" */
+    const struct practice_moment *moments; /* an ordinary day with it, for the landing page */
+    size_t nmoments;
     const struct route *routes;
     size_t nroutes;
     /* After the database is open, before the server listens; 0 or -1. */
@@ -34,6 +44,11 @@ struct practice {
      * appends {text, href} objects to list, most recent first. Returns 0 or
      * -1. */
     int (*waiting)(struct req *req, json_t *list);
+    /* What the couple opened to each other here, for their keepsake (one
+     * readable file of all they shared): appends entries {sort (ms, for
+     * the order), when (the day in words), title, note, parts [{who,
+     * text}], comments [{who, text}]} to list. Returns 0 or -1. */
+    int (*keepsake)(struct req *req, json_t *list);
     /* Adds what user_id wrote in this practice to their export (out is the
      * practice's own object). Returns 0 or -1. */
     int (*export_person)(int64_t user_id, json_t *out);

@@ -30,6 +30,21 @@ test('the landing page lists each registered practice with its summary, and no o
   assert.deepEqual(shown, registered.map((p) => p.label));
 });
 
+test('the landing page tells an ordinary day and a day\'s few minutes from the registered practices alone', async () => {
+  const model = await apiOk(server, 'GET', '/');
+  assert.ok(model.moments.length >= 1);
+  assert.ok(model.everyday.length > 5);
+  const html = await (await fetch(`${server.url}/`)).text();
+  for (const m of model.moments) assert.ok(html.includes(`<span class="day-time">${m.when}</span>`), m.when);
+  // nothing of a practice that is not here yet
+  const absent = { signals: /gesture/i, time: /plan an evening|ritual/i, trust: /promise/i, dreams: /dream/i };
+  for (const [name, words] of Object.entries(absent)) {
+    if (registered.some((p) => p.name === name)) continue;
+    const hero = html.slice(html.indexOf('<main'), html.indexOf('id="privacy-title"'));
+    assert.doesNotMatch(hero, words, name);
+  }
+});
+
 test('/us has a card for each registered practice, each leading to a page that answers', async () => {
   const { one } = await newCouple(server, 'cards');
   const us = await apiOk(server, 'GET', '/us', { token: one.token });

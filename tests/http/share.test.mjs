@@ -1325,6 +1325,49 @@ test('a question for the partner alone: only they answer, it opens at once, then
   assert.equal((await json(one, `/share/ask/${both.id}`)).partner.text, undefined);
 });
 
+test('the keepsake is one page of everything both opened, by date, and nothing either kept private', async () => {
+  const { one, two } = await couple('keep');
+  const day1 = await json(one, '/share');
+  await send(one, '/share/answer', { text: 'Day one from one <b>bold</b>' });
+  await send(two, '/share/answer', { text: 'Day one from two' });
+  await send(one, `/share/${day1.day}/comments`, { text: 'A comment on day one' }, 201);
+  advance(DAY);
+  const day2 = await json(one, '/share');
+  await send(two, '/share/answer', { text: 'Unrevealed words of two' });
+  const asked = await send(one, '/share/ask', { question: 'What do you miss most?', mode: 'partner' }, 201);
+  await send(two, `/share/ask/${asked.id}/answer`, { text: 'Our old street' });
+  await send(one, '/share/deep-dive', { mode: 'writing' }, 201);
+  await send(one, '/share/deep-dive/answer', { text: 'Dive one', number: 1 });
+  await send(two, '/share/deep-dive/answer', { text: 'Dive two', number: 1 });
+  await send(one, '/share/deep-dive/answer', { text: 'Dive unmatched', number: 2 });
+
+  const pageHtml = await page(one, '/keepsake');
+  assert.match(pageHtml, /<form class="form" method="post" action="\/keepsake"/);
+  const wrong = await form(one, '/keepsake', { password: 'not the password at all' });
+  assert.ok(wrong.status === 401 || wrong.status === 422, String(wrong.status));
+  const res = await browser(one).form('/keepsake', { password: one.password });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/html/);
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="hearth-keepsake.html"');
+  const file = await res.text();
+  assert.match(file, new RegExp(`<h1>${escapeHtml(one.name)} &amp; ${escapeHtml(two.name)}</h1>`));
+  for (const shown of ['Day one from one &lt;b&gt;bold&lt;/b&gt;', 'Day one from two', 'A comment on day one',
+    'Our old street', 'What do you miss most?', 'Dive one', 'Dive two', escapeHtml(day1.question.text)]) {
+    assert.ok(file.includes(shown), shown);
+  }
+  for (const hidden of ['Unrevealed words of two', 'Dive unmatched', '<b>bold</b>']) {
+    assert.ok(!file.includes(hidden), hidden);
+  }
+  assert.ok(!file.includes(escapeHtml(day2.question.text)), 'a day not opened yet');
+  assert.ok(file.indexOf('Day one from two') < file.indexOf('Our old street'), 'in date order');
+  assert.ok(!/<script/i.test(file));
+  // the partner's keepsake is the same story, from their side
+  const theirs = await (await browser(two).form('/keepsake', { password: two.password })).text();
+  assert.match(theirs, new RegExp(`<h1>${escapeHtml(two.name)} &amp; ${escapeHtml(one.name)}</h1>`));
+  assert.ok(theirs.includes('Dive one') && theirs.includes('Our old street'));
+  assert.match(await page(one, '/account/data'), /href="\/keepsake"/);
+});
+
 // ---- what pages do with what people type ----
 
 test('answers with HTML and script come back escaped on pages and verbatim as JSON', async () => {

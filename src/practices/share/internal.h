@@ -8,6 +8,7 @@
  *   asks.c      questions of your own
  *   archive.c   past answers, and searching them
  *   dive.c      the deep-dive evening
+ *   keepsake.c  what both opened, for the couple's keepsake
  *   settings.c  depth and categories, and the bank's page
  *   questions.c the question bank (content/questions) */
 #ifndef HEARTH_SHARE_INTERNAL_H
@@ -104,6 +105,9 @@ int share_dive_history(struct req *req, json_t *model);
 /* The evening's answers the partner wrote and the person has not matched
  * yet, for /us (see share.c's waiting). */
 int share_dive_waiting(struct req *req, json_t *list);
+
+/* ---- keepsake.c ---- */
+int share_keepsake(struct req *req, json_t *list);
 
 /* ---- share.c ---- */
 extern const char *const share_reactions[];

@@ -396,18 +396,31 @@ static const struct route routes[] = {
     TALK_ROUTES("/share/ask/{id:id}", share_ask_page, "share/ask"),
 };
 
+static const struct practice_moment moments[] = {
+    {12, "Lunchtime",
+     "You each answer the day’s question on your own: “Which story did you know by heart as a "
+     "child?”"},
+    {19, "Evening",
+     "Both answers are in, so both open. You read them side by side, and talk about it over "
+     "dinner."},
+};
+
 const struct practice share_practice = {
     .name = "share",
     .label = "Share",
     .path = "/share",
     .summary = "One question a day. You each answer privately; the answers open only when you "
                "both have. Some are light, some go deeper.",
+    .everyday = "answer the day’s question",
+    .moments = moments,
+    .nmoments = ARRAY_LEN(moments),
     .routes = routes,
     .nroutes = ARRAY_LEN(routes),
     .start = start,
     .stop = stop,
     .today = today_card,
     .waiting = waiting,
+    .keepsake = share_keepsake,
     .export_person = export_share,
     .erase_person = erase_share,
     .couple_ended = end_couple,
