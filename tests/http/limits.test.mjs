@@ -229,7 +229,7 @@ test('bad query fields show the page itself, and a refused reaction keeps the da
     const archive = await fetch(`${server.url}/share/archive?page=abc`, { headers: { cookie } });
     assert.equal(archive.status, 422);
     const html = await archive.text();
-    assert.match(html, /Your answers, together/);
+    assert.match(html, /Every question so far/);
     assert.match(html, /Page must be a whole number/);
     const page = await fetch(`${server.url}/share/${day}`, { headers: { cookie } });
     const csrf = (await page.text()).match(/name="csrf" value="([^"]+)"/)[1];
@@ -258,7 +258,8 @@ test('a paused deep-dive evening takes no answers and does not move on', async (
     assert.equal((await api(server, 'POST', '/share/deep-dive/answer',
       { token: one.token, body: { text: 'while paused' } })).status, 409);
     await apiOk(server, 'POST', '/share/deep-dive/resume', { token: one.token });
-    const dive = (await apiOk(server, 'POST', '/share/deep-dive/next', { token: one.token })).dive;
+    const dive = (await apiOk(server, 'POST', '/share/deep-dive/answer',
+      { token: one.token, body: { text: 'once resumed' } })).dive;
     assert.equal(dive.number, 2);
   } finally {
     assert.equal((await server.stop()).code, 0);

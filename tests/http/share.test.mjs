@@ -1220,21 +1220,22 @@ test('an answer names its question: after a swap it comes back with 409, the wor
   const before = await json(one, '/share');
   // one opens the page (its form names the question), two swaps meanwhile
   const pageBefore = await page(one, '/share');
-  assert.match(pageBefore, new RegExp(`<input type="hidden" name="question" value="${before.question.id}">`));
+  assert.match(pageBefore, new RegExp(`<input type="hidden" name="question_key" value="${before.question.id}">`));
   await send(two, '/share/swap', { day: before.day });
   const words = 'Written for the question that was there';
-  const res = await form(one, '/share/answer', { text: words, question: before.question.id });
+  const res = await form(one, '/share/answer', { text: words, question_key: before.question.id });
   assert.equal(res.status, 409);
   assert.match(res.html, /The question was swapped while you were writing/);
   assert.equal(textarea(res.html, 'text'), words, 'the words come back');
+  assert.equal(textarea(res.html, 'question'), '', 'nothing lands in the form to ask a question');
   const after = await json(one, '/share');
   assert.notEqual(after.question.id, before.question.id);
   assert.equal(after.mine, null, 'nothing was saved');
-  assert.match(res.html, new RegExp(`name="question" value="${after.question.id}"`), 'the form names the new question');
-  const api = await call(one, 'POST', '/share/answer', { text: words, question: before.question.id });
+  assert.match(res.html, new RegExp(`name="question_key" value="${after.question.id}"`), 'the form names the new question');
+  const api = await call(one, 'POST', '/share/answer', { text: words, question_key: before.question.id });
   assert.equal(api.status, 409);
   // with the question it answers, it is saved
-  await send(one, '/share/answer', { text: words, question: after.question.id });
+  await send(one, '/share/answer', { text: words, question_key: after.question.id });
   assert.equal((await json(one, '/share')).mine.text, words);
 });
 

@@ -192,7 +192,7 @@ int share_answer(struct req *req, struct res *res)
         return rc;
     /* the answer names the question it answers: a swap meanwhile (checked
      * holding the couple, as swaps are made) sends it back unsaved */
-    const char *asked = req_str(req, "question");
+    const char *asked = req_str(req, "question_key");
     if (asked != NULL) {
         json_t *now;
         if (db_lock_couple(req->couple_id) != DB_OK ||

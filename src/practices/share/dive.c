@@ -24,6 +24,8 @@
 
 const char *const share_dive_modes[] = {"together", "writing", NULL};
 
+enum { DIVE_PAIRS_OPEN = 3 }; /* pairs shown unfolded under the question */
+
 #define DIVE_COLUMNS "id, mode, first_user_id, position, paused, created_at, finished_at"
 #define DIVE_TYPES "dsdibii"
 
@@ -132,7 +134,11 @@ static int dive_model(struct req *req, json_t *dive, json_t **out)
         json_object_set_new(m, "first_name",
                             json_string(me_first ? "You" : req->couple->partner_name));
     }
-    json_object_set_new(m, "pairs", pairs_of(req, &a));
+    json_t *pairs = pairs_of(req, &a);
+    /* a long list folds away, so the question at hand stays in view */
+    json_object_set_new(m, "pairs_open", json_boolean(json_array_size(pairs) <= DIVE_PAIRS_OPEN));
+    json_object_set_new(m, "pairs_count", json_integer((json_int_t)json_array_size(pairs)));
+    json_object_set_new(m, "pairs", pairs);
     json_decref(a.rows);
     *out = m;
     return 0;

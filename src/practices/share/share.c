@@ -195,7 +195,7 @@ static void stop(void)
 /* the question a day's answer answers (its key), so a swap cannot move it */
 #define QUESTION_FIELD                                                                             \
     {                                                                                              \
-        .name = "question", .label = "Question", .type = FIELD_STRING, .max = QUESTION_KEY         \
+        .name = "question_key", .label = "Question", .type = FIELD_STRING, .max = QUESTION_KEY     \
     }
 
 /* Reactions and comments on an open item whose page is at base. */
