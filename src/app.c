@@ -136,6 +136,7 @@ int app_start(const struct app_config *cfg)
             jobs_register(&p->jobs[k]);
     }
     home_set_practices(practices);
+    pages_init();
     pages_set_practices(practices);
 #ifdef HEARTH_TEST_FAULTS
     jobs_register(&probe_kind);

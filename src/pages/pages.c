@@ -1,12 +1,20 @@
-/* pages.c: the landing page and GET /healthz. */
+/* pages.c: the landing page, GET /healthz and the safety page, and the
+ * quick-exit address every private page links to. */
 #include "pages/pages.h"
 
 #include "core/util.h"
 #include "http/http.h"
 #include "store/db.h"
+#include "view/view.h"
 
 /* Where quick exit goes: an everyday page that says nothing about Hearth. */
 static const char QUICK_EXIT_URL[] = "https://www.wikipedia.org/";
+
+void pages_init(void)
+{
+    /* the layout's quick-exit button and the safety page read it from here */
+    json_object_set_new(view_site(), "quick_exit_url", json_string(QUICK_EXIT_URL));
+}
 
 static json_t *practices; /* [{name, label, summary}] of the registered ones */
 
