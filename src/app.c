@@ -75,9 +75,10 @@ static void print_route(const struct route *r, void *ctx)
                                                 "min", (json_int_t)f->min, "max",
                                                 (json_int_t)f->max, "choices", choices));
     }
-    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "method", r->method,
+    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:o}", "method", r->method,
                                          "pattern", r->pattern, "auth", auth[r->auth], "api",
-                                         !r->no_api, "stream", r->stream, "fields", fields));
+                                         !r->no_api, "stream", r->stream, "sessionless",
+                                         r->sessionless, "fields", fields));
 }
 
 void app_print_routes(void)

@@ -460,7 +460,11 @@ static int unpublish(struct req *req, struct res *res)
 
 const struct route guides_routes[] = {
     {.method = "GET", .pattern = "/guides", .handler = index_page, .view = "guides"},
-    {.method = "GET", .pattern = "/guides/feed.atom", .handler = feed, .no_api = true},
+    {.method = "GET",
+     .pattern = "/guides/feed.atom",
+     .handler = feed,
+     .no_api = true,
+     .sessionless = true},
     {.method = "GET",
      .pattern = "/guides/{slug}",
      .handler = guides_article,

@@ -71,7 +71,7 @@ const struct route pages_routes[] = {
      .handler = landing,
      .view = "landing",
      .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
-    {.method = "GET", .pattern = "/healthz", .handler = health},
+    {.method = "GET", .pattern = "/healthz", .handler = health, .sessionless = true},
     {.method = "GET", .pattern = "/safety", .handler = safety, .view = "safety"},
 };
 const size_t pages_nroutes = ARRAY_LEN(pages_routes);

@@ -1,11 +1,14 @@
-// What every page shares: the quick exit on every private page.
+// What every page shares: the quick exit on every private page, and which
+// pages set a cookie for a visitor (only those with a form).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { onceOnly, root, run, startServer } from './server.mjs';
+import { onceOnly, root, run, setCookieLines, startServer } from './server.mjs';
 import { allRoutes, fill, query } from './routes.mjs';
-import { newCouple, newPerson, signup } from './people.mjs';
+import {
+  Browser, apiOk, newCouple, newPerson, signup,
+} from './people.mjs';
 
 const QUICK_EXIT = 'https://www.wikipedia.org/';
 // the header's button: the site's address, replaced in the history by
@@ -33,7 +36,10 @@ const page = (path, token) => fetch(server.url + path, {
 // ---- quick exit ----
 
 test('every page of a signed-in person has the quick-exit button in its header', async () => {
-  const gets = allRoutes().filter((r) => r.method === 'GET' && !r.stream);
+  // documents that are the same for everyone (the feeds) are no
+  // one's page, and read no session: their errors show no one's header
+  const gets = allRoutes().filter((r) => r.method === 'GET' && !r.stream && !r.sessionless);
+  assert.ok(allRoutes().some((r) => r.sessionless), 'hearth routes says which routes read no session');
   const seen = [];
   for (const person of [couple.one, alone]) {
     for (const route of gets) {
@@ -90,4 +96,53 @@ test('the safety page says what Back shows after a quick exit, with and without 
     assert.match(text, /may be another Hearth page/);
     assert.match(text, /If JavaScript is turned off in your browser, Quick exit is an ordinary link and Esc does nothing: Back returns to the Hearth page you left\./);
   }
+});
+
+// ---- cookies ----
+
+test('a visitor gets no cookie from public pages without a form, the feeds, health or static files', async () => {
+  const { slug } = (await apiOk(server, 'GET', '/guides')).guides[0];
+  const paths = ['/', '/guides', '/safety', '/guides/feed.atom', `/guides/${slug}/comments.atom`,
+    '/healthz', '/static/css/hearth.css', '/no/such/page', '/us'];
+  for (const path of paths) {
+    const res = await page(path);
+    await res.arrayBuffer();
+    assert.deepEqual(setCookieLines(res), [], path);
+  }
+});
+
+test('a page with a form gives a visitor the csrf cookie its form carries', async () => {
+  const { slug } = (await apiOk(server, 'GET', '/guides')).guides[0];
+  for (const path of ['/login', '/signup', `/guides/${slug}`]) {
+    const b = new Browser(server);
+    const res = await b.get(path);
+    const html = await res.text();
+    const lines = setCookieLines(res);
+    assert.equal(lines.length, 1, path);
+    assert.match(lines[0], /^hearth_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/, path);
+    assert.ok(html.includes(`name="csrf" value="${b.jar.get('hearth_csrf')}"`), path);
+    // the next page keeps it
+    const again = await b.get(path);
+    await again.text();
+    assert.deepEqual(setCookieLines(again), [], `${path} again`);
+  }
+});
+
+test('the feeds read no session: a stale or a valid session cookie changes nothing and nothing is set', async () => {
+  const { slug } = (await apiOk(server, 'GET', '/guides')).guides[0];
+  const stale = 'A'.repeat(43);
+  for (const path of ['/guides/feed.atom', `/guides/${slug}/comments.atom`]) {
+    const anonymous = await page(path);
+    const body = await anonymous.text();
+    for (const token of [stale, couple.one.token]) {
+      const res = await page(path, token);
+      assert.equal(res.status, 200, path);
+      assert.deepEqual(setCookieLines(res), [], `${path} with a session cookie`);
+      assert.equal(await res.text(), body, `${path} is the same for everyone`);
+      assert.match(res.headers.get('cache-control'), /^public/, path);
+    }
+  }
+  // a stale cookie on a page is still cleared
+  const res = await page('/', stale);
+  assert.ok(setCookieLines(res).some((l) => /^hearth_session=; .*Max-Age=0/.test(l)));
 });
