@@ -242,6 +242,10 @@ int guides_article(struct req *req, struct res *res)
     decorate(g);
     json_t *m = res_model(res);
     json_object_set(m, "title", json_object_get(g, "title"));
+    /* the layout links it as the page's feed */
+    json_object_set_new(
+        m, "comments_feed",
+        json_sprintf("/guides/%s/comments.atom", json_string_value(json_object_get(g, "slug"))));
     json_object_set_new(m, "guide", g);
     const char *posted = req_str(req, "posted");
     if (posted != NULL)

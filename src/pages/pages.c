@@ -2,8 +2,12 @@
  * quick-exit address every private page links to. */
 #include "pages/pages.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/util.h"
 #include "http/http.h"
+#include "http/static.h"
 #include "store/db.h"
 #include "view/view.h"
 
@@ -65,6 +69,25 @@ static int safety(struct req *req, struct res *res)
     return 0;
 }
 
+/* The web app manifest (static/manifest.webmanifest), served at the root
+ * where browsers look for an installable site's: name, start page (/us),
+ * standalone display, the palette's background colour and the icons. */
+static int manifest(struct req *req, struct res *res)
+{
+    (void)req;
+    struct static_file f;
+    if (static_find("/static/manifest.webmanifest", &f) != 0)
+        return -1;
+    res->body = xmalloc(f.size);
+    memcpy(res->body, f.data, f.size);
+    res->body_len = f.size;
+    if (f.owned)
+        free((void *)f.data);
+    res->content_type = "application/manifest+json";
+    res->cache_control = "public, max-age=3600";
+    return 0;
+}
+
 const struct route pages_routes[] = {
     {.method = "GET",
      .pattern = "/",
@@ -72,6 +95,11 @@ const struct route pages_routes[] = {
      .view = "landing",
      .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
     {.method = "GET", .pattern = "/healthz", .handler = health, .sessionless = true},
+    {.method = "GET",
+     .pattern = "/manifest.webmanifest",
+     .handler = manifest,
+     .no_api = true,
+     .sessionless = true},
     {.method = "GET", .pattern = "/safety", .handler = safety, .view = "safety"},
 };
 const size_t pages_nroutes = ARRAY_LEN(pages_routes);

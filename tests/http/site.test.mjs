@@ -1,4 +1,5 @@
-// What every page shares: the quick exit on every private page, and which
+// What every page shares: the quick exit on every private page, the web app
+// manifest and its icons, the feeds linked from the pages' heads, and which
 // pages set a cookie for a visitor (only those with a form).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,7 +37,7 @@ const page = (path, token) => fetch(server.url + path, {
 // ---- quick exit ----
 
 test('every page of a signed-in person has the quick-exit button in its header', async () => {
-  // documents that are the same for everyone (the feeds) are no
+  // documents that are the same for everyone (feeds, the manifest) are no
   // one's page, and read no session: their errors show no one's header
   const gets = allRoutes().filter((r) => r.method === 'GET' && !r.stream && !r.sessionless);
   assert.ok(allRoutes().some((r) => r.sessionless), 'hearth routes says which routes read no session');
@@ -98,12 +99,78 @@ test('the safety page says what Back shows after a quick exit, with and without 
   }
 });
 
+// ---- installable ----
+
+test('the web app manifest is served at the root as application/manifest+json, with name, start page, display, colours and icons', async () => {
+  const res = await page('/manifest.webmanifest');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/manifest+json');
+  assert.match(res.headers.get('cache-control'), /^public/);
+  const m = await res.json();
+  assert.equal(m.name, 'Hearth');
+  assert.equal(m.short_name, 'Hearth');
+  assert.equal(m.start_url, '/us');
+  assert.equal(m.scope, '/');
+  assert.equal(m.display, 'standalone');
+  // the stylesheet's light background (--bg)
+  const css = readFileSync(join(root, 'static/css/hearth.css'), 'utf8');
+  const bg = css.match(/:root \{[^}]*--bg: (#[0-9a-f]{6});/)[1];
+  assert.equal(m.background_color, bg);
+  assert.equal(m.theme_color, bg);
+  const sizes = Object.fromEntries(m.icons.filter((i) => i.type === 'image/png').map((i) => [`${i.sizes} ${i.purpose}`, i.src]));
+  assert.ok(sizes['192x192 any'] && sizes['512x512 any'] && sizes['512x512 maskable'], JSON.stringify(m.icons));
+  for (const icon of m.icons) {
+    const r = await page(icon.src);
+    assert.equal(r.status, 200, icon.src);
+    assert.equal(r.headers.get('content-type'), icon.type, icon.src);
+    const bytes = Buffer.from(await r.arrayBuffer());
+    if (icon.type !== 'image/png') continue;
+    // a real PNG of the declared size (IHDR: width and height at bytes 16 and 20)
+    assert.equal(bytes.subarray(1, 4).toString(), 'PNG', icon.src);
+    const [w, h] = icon.sizes.split('x').map(Number);
+    assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], [w, h], icon.src);
+  }
+  assert.equal((await fetch(`${server.url}/api/v1/manifest.webmanifest`)).status, 404, 'no JSON twin');
+});
+
+test('every page links the manifest, the icons and an apple-touch-icon of 180 pixels', async () => {
+  for (const [path, token] of [['/', undefined], ['/us', couple.one.token], ['/guides', undefined]]) {
+    const html = await (await page(path, token)).text();
+    assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest">/, path);
+    assert.match(html, /<link rel="icon" href="\/static\/icons\/icon-192\.png" sizes="192x192" type="image\/png">/, path);
+    assert.match(html, /<link rel="apple-touch-icon" href="\/static\/icons\/apple-touch-icon\.png">/, path);
+    assert.match(html, /<meta name="theme-color" content="#fbf7f2" media="\(prefers-color-scheme: light\)">/, path);
+  }
+  const touch = Buffer.from(await (await page('/static/icons/apple-touch-icon.png')).arrayBuffer());
+  assert.deepEqual([touch.readUInt32BE(16), touch.readUInt32BE(20)], [180, 180]);
+});
+
+// ---- feeds, discoverable ----
+
+test('every page links the guides feed; a guide\'s page also links its comments feed', async () => {
+  const guides = await apiOk(server, 'GET', '/guides');
+  const slug = guides.guides[0].slug;
+  for (const [path, token] of [['/', undefined], ['/us', couple.one.token], ['/login', undefined], ['/no/such/page', undefined], [`/guides/${slug}`, undefined]]) {
+    const html = await (await page(path, token)).text();
+    const alternates = [...html.matchAll(/<link rel="alternate" type="application\/atom\+xml" href="([^"]+)" title="([^"]+)">/g)];
+    const hrefs = alternates.map((m) => m[1]);
+    assert.ok(hrefs.includes('/guides/feed.atom'), path);
+    if (path.startsWith('/guides/')) {
+      assert.deepEqual(hrefs, ['/guides/feed.atom', `/guides/${slug}/comments.atom`]);
+      assert.match(alternates[1][2], /^Comments on “/);
+      assert.equal((await page(hrefs[1])).status, 200);
+    } else {
+      assert.deepEqual(hrefs, ['/guides/feed.atom'], path);
+    }
+  }
+});
+
 // ---- cookies ----
 
-test('a visitor gets no cookie from public pages without a form, the feeds, health or static files', async () => {
+test('a visitor gets no cookie from public pages without a form, the feeds, the manifest, health or static files', async () => {
   const { slug } = (await apiOk(server, 'GET', '/guides')).guides[0];
   const paths = ['/', '/guides', '/safety', '/guides/feed.atom', `/guides/${slug}/comments.atom`,
-    '/healthz', '/static/css/hearth.css', '/no/such/page', '/us'];
+    '/manifest.webmanifest', '/healthz', '/static/css/hearth.css', '/no/such/page', '/us'];
   for (const path of paths) {
     const res = await page(path);
     await res.arrayBuffer();
@@ -128,10 +195,10 @@ test('a page with a form gives a visitor the csrf cookie its form carries', asyn
   }
 });
 
-test('the feeds read no session: a stale or a valid session cookie changes nothing and nothing is set', async () => {
+test('the feeds and the manifest read no session: a stale or a valid session cookie changes nothing and nothing is set', async () => {
   const { slug } = (await apiOk(server, 'GET', '/guides')).guides[0];
   const stale = 'A'.repeat(43);
-  for (const path of ['/guides/feed.atom', `/guides/${slug}/comments.atom`]) {
+  for (const path of ['/guides/feed.atom', `/guides/${slug}/comments.atom`, '/manifest.webmanifest']) {
     const anonymous = await page(path);
     const body = await anonymous.text();
     for (const token of [stale, couple.one.token]) {
