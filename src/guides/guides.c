@@ -45,10 +45,104 @@ void guides_set_practices(const struct practice *const *list)
 
 static const char *const posted_states[] = {"approved", "pending", NULL};
 static char base[512];
+static char tag[GUIDES_TAG_MAX]; /* "tag:example.org,2026-11-29:" */
 
 const char *guides_base_url(void)
 {
     return base;
+}
+
+const char *guides_tag(void)
+{
+    return tag;
+}
+
+/* RFC 4151's DNSname: labels of letters and digits, with dashes inside. */
+static bool dns_name_ok(const char *s)
+{
+    size_t label = 0;
+    for (const char *p = s;; p++) {
+        bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+        if (alnum) {
+            label++;
+        } else if (*p == '-' && label > 0) {
+            label++;
+        } else if (*p == '.' || *p == '\0') {
+            if (label == 0 || p[-1] == '-')
+                return false;
+            if (*p == '\0')
+                return true;
+            label = 0;
+        } else {
+            return false;
+        }
+    }
+}
+
+bool guides_tag_entity_ok(const char *s)
+{
+    const char *comma = strrchr(s, ',');
+    if (comma == NULL || (size_t)(comma - s) >= GUIDES_TAG_MAX - 32 ||
+        !input_is_date(comma + 1, strlen(comma + 1)))
+        return false;
+    char host[GUIDES_TAG_MAX];
+    memcpy(host, s, (size_t)(comma - s));
+    host[comma - s] = '\0';
+    return dns_name_ok(host);
+}
+
+void guides_tag_entity(const char *base_url, int64_t now_ms, char *out, size_t size)
+{
+    const char *host = strstr(base_url, "://");
+    host = host != NULL ? host + 3 : base_url;
+    char name[GUIDES_TAG_MAX - 32];
+    size_t n = strcspn(host, ":/?#");
+    if (n >= sizeof(name))
+        n = 0; /* too long for a name: falls back below */
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] - 'A' + 'a' : host[i]);
+    name[n] = '\0';
+    if (n > 0 && name[n - 1] == '.') /* "example.org." */
+        name[n - 1] = '\0';
+    /* an IPv6 literal or anything else that is no DNS name */
+    if (!dns_name_ok(name))
+        snprintf(name, sizeof(name), "localhost");
+    time_t t = (time_t)(now_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char day[16];
+    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    snprintf(out, size, "%s,%s", name, day);
+}
+
+/* The feeds' tagging entity, chosen at the first start (the base URL's host
+ * and that day) and kept in instance_settings, so that entry ids stay the
+ * same when the site moves to another address. */
+static int load_tag(const char *base_url)
+{
+    json_t *row;
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'tag_authority'", ":s");
+    if (rc == DB_NOT_FOUND) {
+        char entity[GUIDES_TAG_MAX];
+        guides_tag_entity(base_url, clock_now_ms(), entity, sizeof(entity));
+        /* two servers starting at once: the first one's value stays */
+        if (db_exec("INSERT INTO instance_settings (key, value, updated_at)"
+                    " VALUES ('tag_authority', $1, $2) ON CONFLICT (key) DO NOTHING",
+                    "si", entity, clock_now_ms()) < 0)
+            return -1;
+        rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'tag_authority'", ":s");
+    }
+    if (rc != DB_OK)
+        return -1;
+    const char *entity = json_string_value(json_object_get(row, "value"));
+    if (entity == NULL || !guides_tag_entity_ok(entity)) {
+        log_error("guides: the stored tag_authority is not HOST,YYYY-MM-DD");
+        json_decref(row);
+        return -1;
+    }
+    snprintf(tag, sizeof(tag), "tag:%s:", entity);
+    json_decref(row);
+    return 0;
 }
 
 /* A topic's label; "" for one not registered (the guide shows no tag). */
@@ -194,6 +288,8 @@ out:
 int guides_init(const char *base_url)
 {
     snprintf(base, sizeof(base), "%s", base_url);
+    if (load_tag(base_url) != 0)
+        return -1;
     return assets_each("content/guides/", seed_one, NULL);
 }
 
@@ -275,9 +371,9 @@ static int feed(struct req *req, struct res *res)
     (void)req;
     json_t *rows;
     if (db_query(&rows,
-                 "SELECT slug, title, summary, practice, body_html, published_at, updated_at"
+                 "SELECT id, slug, title, summary, practice, body_html, published_at, updated_at"
                  " FROM guides WHERE published = 1 ORDER BY published_at DESC LIMIT 50",
-                 ":sssssii") != DB_OK)
+                 ":dsssssii") != DB_OK)
         return -1;
     int64_t updated = 0;
     size_t i;
@@ -293,7 +389,8 @@ static int feed(struct req *req, struct res *res)
     }
     char t[32];
     guides_rfc3339(updated, t);
-    json_t *model = json_pack("{s:s, s:s, s:o}", "base", base, "updated", t, "entries", rows);
+    json_t *model =
+        json_pack("{s:s, s:s, s:s, s:o}", "base", base, "tag", tag, "updated", t, "entries", rows);
     int rc = guides_atom(res, "feed-guides", model);
     json_decref(model);
     return rc;

@@ -4,6 +4,7 @@
 #ifndef HEARTH_GUIDES_H
 #define HEARTH_GUIDES_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,7 @@ enum {
     GUIDE_SUMMARY_MAX = 300,
     GUIDE_BODY_MAX = 60000, /* characters of Markdown */
     GUIDES_LISTED = 200,
+    GUIDES_TAG_MAX = 300, /* "tag:HOST,YYYY-MM-DD:" of the feeds' ids */
 };
 
 extern const struct route guides_routes[];
@@ -44,8 +46,18 @@ int guides_find(struct req *req, json_t **out);
 int guides_article(struct req *req, struct res *res);
 /* Renders the Atom template view with model into res's raw body. */
 int guides_atom(struct res *res, const char *view, json_t *model);
-/* The site's public base URL (for feeds). */
+/* The site's public base URL (for feeds' links). */
 const char *guides_base_url(void);
+/* The start of every feed and entry id, "tag:HOST,YYYY-MM-DD:" (RFC 4151):
+ * fixed at the first start and kept in instance_settings (tag_authority),
+ * so ids survive a change of address. Owned by the module. */
+const char *guides_tag(void);
+/* Writes the tagging entity "host,YYYY-MM-DD" for a site at base_url first
+ * started at now_ms (UTC) into out: the URL's host in lower case without its
+ * port, or "localhost" when that is no DNS name (an IPv6 address). */
+void guides_tag_entity(const char *base_url, int64_t now_ms, char *out, size_t size);
+/* True when s is a tagging entity RFC 4151 accepts: "dns.name,YYYY-MM-DD". */
+bool guides_tag_entity_ok(const char *s);
 /* Formats ms as "26 November 2026" (UTC) into out. */
 void guides_date(int64_t ms, char out[32]);
 /* Formats ms as an RFC 3339 time for Atom into out. */
