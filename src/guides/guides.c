@@ -32,9 +32,11 @@ enum {
 enum { TOPICS_MAX = 16 };
 static const char *topics[TOPICS_MAX + 1] = {"introduction", NULL};
 static const char *topic_labels[TOPICS_MAX] = {"Introduction"};
+static const struct practice *const *registered; /* for "How Hearth helps" */
 
 void guides_set_practices(const struct practice *const *list)
 {
+    registered = list;
     int n = 1;
     for (size_t i = 0; list != NULL && list[i] != NULL && n < TOPICS_MAX; i++, n++) {
         topics[n] = list[i]->name;
@@ -328,6 +330,30 @@ int guides_find(struct req *req, json_t **out)
                   "s:dsssssii", json_string_value(json_object_get(req->params, "slug")));
 }
 
+/* The "How Hearth helps" box under a guide about topic: the registered
+ * practice of that topic, or for the introduction every registered one, so
+ * a guide names only what this Hearth offers and the box grows as practices
+ * are added. NULL (no box) when the topic's practice is not registered. The
+ * box links a couple to each practice and tells others how to start. */
+static json_t *helps_model(const struct req *req, const char *topic)
+{
+    bool intro = strcmp(topic, "introduction") == 0;
+    json_t *list = json_array();
+    for (size_t i = 0; registered != NULL && registered[i] != NULL; i++) {
+        const struct practice *p = registered[i];
+        if (intro || strcmp(p->name, topic) == 0)
+            json_array_append_new(list,
+                                  json_pack("{s:s, s:s, s:s, s:s}", "name", p->name, "label",
+                                            p->label, "summary", p->summary, "path", p->path));
+    }
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return json_null();
+    }
+    return json_pack("{s:o, s:b, s:b, s:b}", "practices", list, "introduction", intro, "signed_in",
+                     req->user_id != 0, "paired", req->couple_id != 0);
+}
+
 int guides_article(struct req *req, struct res *res)
 {
     json_t *g;
@@ -342,6 +368,8 @@ int guides_article(struct req *req, struct res *res)
     json_object_set_new(
         m, "comments_feed",
         json_sprintf("/guides/%s/comments.atom", json_string_value(json_object_get(g, "slug"))));
+    json_object_set_new(m, "helps",
+                        helps_model(req, json_string_value(json_object_get(g, "practice"))));
     json_object_set_new(m, "guide", g);
     const char *posted = req_str(req, "posted");
     if (posted != NULL)

@@ -32,8 +32,10 @@ struct guide_front {
  * title, slug, summary, practice or a YYYY-MM-DD date. */
 int guides_front_matter(char *src, struct guide_front *f);
 
-/* The registered practices (NULL-terminated) become the topics a guide can
- * have, after "introduction"; a guide about another shows no tag. */
+/* The registered practices (NULL-terminated, kept: the registry lives as
+ * long as the program) become the topics a guide can have, after
+ * "introduction", and fill the "How Hearth helps" box under a guide; a guide
+ * about another practice shows no tag and no box. */
 void guides_set_practices(const struct practice *const *list);
 /* Seeds articles from the .md files in content/guides whose slug is not yet in the
  * database (edits are never overwritten). Returns 0 or -1. */

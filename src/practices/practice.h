@@ -19,7 +19,7 @@ struct practice {
     const char *name;    /* "share": its module, templates, migrations and routes */
     const char *label;   /* "Share" */
     const char *path;    /* "/share": where its card on /us and the landing page lead */
-    const char *summary; /* what it is, in a sentence or two, for the landing page */
+    const char *summary; /* what it is, in a sentence or two: landing page, guides */
     const struct route *routes;
     size_t nroutes;
     /* After the database is open, before the server listens; 0 or -1. */

@@ -25,8 +25,8 @@ import {
   engine, newDatabase, startServer, run, root, setCookieLines,
 } from './server.mjs';
 import {
-  Browser, api, apiOk, fieldError, freePort, inputValue, newPerson, signup, signupBrowser,
-  sql, unique,
+  Browser, api, apiOk, fieldError, freePort, inputValue, newCouple, newPerson, signup,
+  signupBrowser, sql, unique,
 } from './people.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -430,6 +430,80 @@ test('each seeded article has 600 to 1200 words, in its Markdown file and on its
     assert.doesNotMatch(article, /^##? /m, 'no Markdown left raw');
   }
   assert.deepEqual(PRACTICES.filter((p) => !practices.has(p)), []);
+});
+
+// ---- "How Hearth helps": only what this Hearth offers ----
+
+// The features of practices, as the guides once described them; none may be
+// promised by an article's Markdown, as most of their practices are not
+// registered yet (the box under a guide says what is).
+const FEATURES = ['Listening session', 'Feelings vocabulary', 'Daily question', 'Ask your partner',
+  'Deep-dive evening', 'Rituals', 'Together now', 'Date ideas', 'calendar feed', 'Gestures',
+  'Check-in', 'Affection preferences', 'Attunement prompt', 'Promises', 'State of Us', 'Pulse',
+  'Dreams', 'Shared goals', 'Values'];
+
+test('no seeded article promises features in its Markdown: no "How Hearth helps" section, no feature named', () => {
+  for (const file of readdirSync(guidesDir).filter((f) => f.endsWith('.md'))) {
+    const { body } = frontMatter(readFileSync(join(guidesDir, file), 'utf8'));
+    assert.doesNotMatch(body, /^##+ How Hearth (helps|supports)/mi, file);
+    for (const f of FEATURES) assert.ok(!body.includes(`**${f}**`), `${file} names ${f}`);
+    assert.doesNotMatch(body, /gesture sent|value rankings|a timer/i, `${file} speaks of features`);
+  }
+});
+
+// The "How Hearth helps" box of a page: {practices: [{label, summary, link}], after}.
+function helpsBox(html) {
+  const box = html.match(/<aside class="panel helps" aria-labelledby="helps-title">([\s\S]*?)<\/aside>/);
+  if (!box) return null;
+  const practices = [...box[1].matchAll(/<li class="card">\s*<h3>([^<]+)<\/h3>\s*<p>([^<]+)<\/p>\s*(?:<p><a href="([^"]+)">Open [^<]+<\/a><\/p>)?\s*<\/li>/g)]
+    .map(([, label, summary, link]) => ({ label, summary: summary.replace(/&#39;/g, "'"), link: link ?? null }));
+  return { practices, text: box[1], afterArticle: html.indexOf('</article>') < html.indexOf('<aside class="panel helps"') };
+}
+
+test('a guide about a registered practice shows a "How Hearth helps" box from the registry, after the article', async () => {
+  const registered = (await apiOk(server, 'GET', '/')).practices;
+  assert.ok(registered.length >= 1);
+  const share = registered.find((p) => p.name === 'share');
+  const { html } = await page(`/guides/${slugs.share}`);
+  const box = helpsBox(html);
+  assert.ok(box, 'the Share guide has the box');
+  assert.ok(box.afterArticle, 'outside the article, after it');
+  assert.deepEqual(box.practices, [{ label: share.label, summary: share.summary, link: null }]);
+  assert.match(box.text, /<a href="\/signup">sign up<\/a>, then pair with your partner/, 'a visitor is told how to start');
+  const model = await apiOk(server, 'GET', `/guides/${slugs.share}`);
+  assert.deepEqual(model.helps.practices, [{ name: 'share', label: share.label, summary: share.summary, path: '/share' }]);
+  assert.equal(model.helps.introduction, false);
+});
+
+test('the introduction\'s box lists every registered practice, and a guide about a practice not registered has none', async () => {
+  const registered = (await apiOk(server, 'GET', '/')).practices;
+  const intro = helpsBox((await page(`/guides/${slugs.introduction}`)).html);
+  assert.deepEqual(intro.practices.map((p) => p.label), registered.map((p) => p.label));
+  assert.deepEqual(intro.practices.map((p) => p.summary), registered.map((p) => p.summary));
+  const names = new Set(registered.map((p) => p.name));
+  for (const [practice, slug] of Object.entries(slugs)) {
+    if (practice === 'introduction' || names.has(practice)) continue;
+    const { html } = await page(`/guides/${slug}`);
+    assert.equal(helpsBox(html), null, `${slug}: no box for a practice this Hearth does not offer`);
+    assert.doesNotMatch(html, /How Hearth helps/, slug);
+    assert.equal((await apiOk(server, 'GET', `/guides/${slug}`)).helps, null);
+  }
+});
+
+test('the box links a couple to the practice, and tells a person alone to pair', async () => {
+  const { one } = await newCouple(server, 'helps');
+  const alone = await signup(server, newPerson('helpsalone'));
+  const open = async (person) => (await fetch(`${server.url}/guides/${slugs.share}`,
+    { headers: { cookie: `hearth_session=${person.token}` } })).text();
+  const paired = helpsBox(await open(one));
+  assert.deepEqual(paired.practices.map((p) => p.link), ['/share']);
+  assert.doesNotMatch(paired.text, /sign up|Pair with/);
+  const single = helpsBox(await open(alone));
+  assert.deepEqual(single.practices.map((p) => p.link), [null]);
+  assert.match(single.text, /<a href="\/pair">Pair with your partner<\/a> to start\./);
+  const intro = helpsBox(await (await fetch(`${server.url}/guides/${slugs.introduction}`,
+    { headers: { cookie: `hearth_session=${one.token}` } })).text());
+  assert.ok(intro.practices.every((p) => p.link && p.link.startsWith('/')), 'every practice links to its page');
 });
 
 test('an article has a JSON twin with the guide, its comments and the form time', async () => {
