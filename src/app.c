@@ -77,9 +77,10 @@ static void print_route(const struct route *r, void *ctx)
                                                 "min", (json_int_t)f->min, "max",
                                                 (json_int_t)f->max, "choices", choices));
     }
-    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "method", r->method,
+    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:o}", "method", r->method,
                                          "pattern", r->pattern, "auth", auth[r->auth], "api",
-                                         !r->no_api, "stream", r->stream, "fields", fields));
+                                         !r->no_api, "stream", r->stream, "sessionless",
+                                         r->sessionless, "fields", fields));
 }
 
 void app_print_routes(void)
@@ -138,6 +139,7 @@ int app_start(const struct app_config *cfg)
             jobs_register(&p->jobs[k]);
     }
     home_set_practices(practices);
+    pages_init();
     pages_set_practices(practices);
     keepsake_set_practices(practices);
 #ifdef HEARTH_TEST_FAULTS

@@ -1,7 +1,9 @@
 /* session.c: the session guard (who is asking), the CSRF guard (did this
  * form come from us), the per-request template context, and device cookies.
  * Visitors without a session get a CSRF token in a cookie of its own, so the
- * log-in and sign-up forms are protected too. */
+ * log-in and sign-up forms are protected too; the cookie is sent only with a
+ * page that carries a form, so reading the landing page, a guide index or a
+ * feed sets no cookie. */
 #include "auth/session.h"
 
 #include <pthread.h>
@@ -219,6 +221,7 @@ const char *session_start(struct req *req, struct res *res, int64_t user_id, con
     req->user_id = user_id;
     req->session_id = id;
     req->csrf_token = arena_strdup(req->arena, csrf);
+    req->csrf_unsent = false; /* the session's token, never a cookie of its own */
     return session_reload_user(req) == DB_OK ? arena_strdup(req->arena, token) : NULL;
 }
 
@@ -332,6 +335,8 @@ static int load_session(struct req *req, const char *token)
 
 static int session_guard(struct req *req, struct res *res)
 {
+    if (req->route->sessionless)
+        return 0;
     /* A bearer token counts (and skips the form token) only when it is valid;
      * an invalid one leaves the request anonymous, with every check. */
     const char *token = session_bearer(req_header(req, "Authorization"));
@@ -353,8 +358,8 @@ static int session_guard(struct req *req, struct res *res)
         } else {
             char fresh[TOKEN_TEXT];
             random_token(fresh);
-            set_cookie(req, res, cookie_csrf, fresh, DEVICE_MAX_AGE_S);
             req->csrf_token = arena_strdup(req->arena, fresh);
+            req->csrf_unsent = true; /* the cookie follows with a form (page_sent) */
         }
     }
     if (req->route->auth == AUTH_OPERATOR) {
@@ -424,6 +429,21 @@ static void context(struct req *req, json_t *ctx)
     }
 }
 
+/* A visitor's new CSRF token goes out in its cookie with the first page
+ * whose form carries it (the csrf partial writes value="TOKEN"); pages
+ * without a form set no cookie. */
+static void page_sent(struct req *req, struct res *res, const char *html, size_t len)
+{
+    if (!req->csrf_unsent)
+        return;
+    char field[TOKEN_TEXT + 16];
+    int n = snprintf(field, sizeof(field), "value=\"%s\"", req->csrf_token);
+    if (n > 0 && memmem(html, len, field, (size_t)n) != NULL) {
+        set_cookie(req, res, cookie_csrf, req->csrf_token, DEVICE_MAX_AGE_S);
+        req->csrf_unsent = false;
+    }
+}
+
 int session_instance_key(const char *name, unsigned char key[32])
 {
     json_t *row;
@@ -468,6 +488,7 @@ int session_init(const struct session_config *cfg)
     http_add_guard(HTTP_GUARD_HEADERS, couple_guard);
     http_add_guard(HTTP_GUARD_BODY, csrf_guard);
     http_set_context(context);
+    http_set_page_hook(page_sent);
     return 0;
 }
 

@@ -418,8 +418,8 @@ static int comments_feed(struct req *req, struct res *res)
     }
     char t[32];
     guides_rfc3339(updated, t);
-    json_t *model = json_pack("{s:s, s:s, s:o, s:o}", "base", guides_base_url(), "updated", t,
-                              "guide", g, "entries", rows);
+    json_t *model = json_pack("{s:s, s:s, s:s, s:o, s:o}", "base", guides_base_url(), "tag",
+                              guides_tag(), "updated", t, "guide", g, "entries", rows);
     rc = guides_atom(res, "feed-comments", model);
     json_decref(model);
     return rc;
@@ -578,7 +578,8 @@ const struct route comments_routes[] = {
     {.method = "GET",
      .pattern = "/guides/{slug}/comments.atom",
      .handler = comments_feed,
-     .no_api = true},
+     .no_api = true,
+     .sessionless = true},
     {.method = "GET",
      .pattern = "/admin/comments",
      .handler = moderation_page,

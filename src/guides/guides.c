@@ -32,9 +32,11 @@ enum {
 enum { TOPICS_MAX = 16 };
 static const char *topics[TOPICS_MAX + 1] = {"introduction", NULL};
 static const char *topic_labels[TOPICS_MAX] = {"Introduction"};
+static const struct practice *const *registered; /* for "How Hearth helps" */
 
 void guides_set_practices(const struct practice *const *list)
 {
+    registered = list;
     int n = 1;
     for (size_t i = 0; list != NULL && list[i] != NULL && n < TOPICS_MAX; i++, n++) {
         topics[n] = list[i]->name;
@@ -45,10 +47,104 @@ void guides_set_practices(const struct practice *const *list)
 
 static const char *const posted_states[] = {"approved", "pending", NULL};
 static char base[512];
+static char tag[GUIDES_TAG_MAX]; /* "tag:example.org,2026-11-29:" */
 
 const char *guides_base_url(void)
 {
     return base;
+}
+
+const char *guides_tag(void)
+{
+    return tag;
+}
+
+/* RFC 4151's DNSname: labels of letters and digits, with dashes inside. */
+static bool dns_name_ok(const char *s)
+{
+    size_t label = 0;
+    for (const char *p = s;; p++) {
+        bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+        if (alnum) {
+            label++;
+        } else if (*p == '-' && label > 0) {
+            label++;
+        } else if (*p == '.' || *p == '\0') {
+            if (label == 0 || p[-1] == '-')
+                return false;
+            if (*p == '\0')
+                return true;
+            label = 0;
+        } else {
+            return false;
+        }
+    }
+}
+
+bool guides_tag_entity_ok(const char *s)
+{
+    const char *comma = strrchr(s, ',');
+    if (comma == NULL || (size_t)(comma - s) >= GUIDES_TAG_MAX - 32 ||
+        !input_is_date(comma + 1, strlen(comma + 1)))
+        return false;
+    char host[GUIDES_TAG_MAX];
+    memcpy(host, s, (size_t)(comma - s));
+    host[comma - s] = '\0';
+    return dns_name_ok(host);
+}
+
+void guides_tag_entity(const char *base_url, int64_t now_ms, char *out, size_t size)
+{
+    const char *host = strstr(base_url, "://");
+    host = host != NULL ? host + 3 : base_url;
+    char name[GUIDES_TAG_MAX - 32];
+    size_t n = strcspn(host, ":/?#");
+    if (n >= sizeof(name))
+        n = 0; /* too long for a name: falls back below */
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)(host[i] >= 'A' && host[i] <= 'Z' ? host[i] - 'A' + 'a' : host[i]);
+    name[n] = '\0';
+    if (n > 0 && name[n - 1] == '.') /* "example.org." */
+        name[n - 1] = '\0';
+    /* an IPv6 literal or anything else that is no DNS name */
+    if (!dns_name_ok(name))
+        snprintf(name, sizeof(name), "localhost");
+    time_t t = (time_t)(now_ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char day[16];
+    strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+    snprintf(out, size, "%s,%s", name, day);
+}
+
+/* The feeds' tagging entity, chosen at the first start (the base URL's host
+ * and that day) and kept in instance_settings, so that entry ids stay the
+ * same when the site moves to another address. */
+static int load_tag(const char *base_url)
+{
+    json_t *row;
+    int rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'tag_authority'", ":s");
+    if (rc == DB_NOT_FOUND) {
+        char entity[GUIDES_TAG_MAX];
+        guides_tag_entity(base_url, clock_now_ms(), entity, sizeof(entity));
+        /* two servers starting at once: the first one's value stays */
+        if (db_exec("INSERT INTO instance_settings (key, value, updated_at)"
+                    " VALUES ('tag_authority', $1, $2) ON CONFLICT (key) DO NOTHING",
+                    "si", entity, clock_now_ms()) < 0)
+            return -1;
+        rc = db_row(&row, "SELECT value FROM instance_settings WHERE key = 'tag_authority'", ":s");
+    }
+    if (rc != DB_OK)
+        return -1;
+    const char *entity = json_string_value(json_object_get(row, "value"));
+    if (entity == NULL || !guides_tag_entity_ok(entity)) {
+        log_error("guides: the stored tag_authority is not HOST,YYYY-MM-DD");
+        json_decref(row);
+        return -1;
+    }
+    snprintf(tag, sizeof(tag), "tag:%s:", entity);
+    json_decref(row);
+    return 0;
 }
 
 /* A topic's label; "" for one not registered (the guide shows no tag). */
@@ -194,6 +290,8 @@ out:
 int guides_init(const char *base_url)
 {
     snprintf(base, sizeof(base), "%s", base_url);
+    if (load_tag(base_url) != 0)
+        return -1;
     return assets_each("content/guides/", seed_one, NULL);
 }
 
@@ -232,6 +330,30 @@ int guides_find(struct req *req, json_t **out)
                   "s:dsssssii", json_string_value(json_object_get(req->params, "slug")));
 }
 
+/* The "How Hearth helps" box under a guide about topic: the registered
+ * practice of that topic, or for the introduction every registered one, so
+ * a guide names only what this Hearth offers and the box grows as practices
+ * are added. NULL (no box) when the topic's practice is not registered. The
+ * box links a couple to each practice and tells others how to start. */
+static json_t *helps_model(const struct req *req, const char *topic)
+{
+    bool intro = strcmp(topic, "introduction") == 0;
+    json_t *list = json_array();
+    for (size_t i = 0; registered != NULL && registered[i] != NULL; i++) {
+        const struct practice *p = registered[i];
+        if (intro || strcmp(p->name, topic) == 0)
+            json_array_append_new(list,
+                                  json_pack("{s:s, s:s, s:s, s:s}", "name", p->name, "label",
+                                            p->label, "summary", p->summary, "path", p->path));
+    }
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return json_null();
+    }
+    return json_pack("{s:o, s:b, s:b, s:b}", "practices", list, "introduction", intro, "signed_in",
+                     req->user_id != 0, "paired", req->couple_id != 0);
+}
+
 int guides_article(struct req *req, struct res *res)
 {
     json_t *g;
@@ -242,6 +364,12 @@ int guides_article(struct req *req, struct res *res)
     decorate(g);
     json_t *m = res_model(res);
     json_object_set(m, "title", json_object_get(g, "title"));
+    /* the layout links it as the page's feed */
+    json_object_set_new(
+        m, "comments_feed",
+        json_sprintf("/guides/%s/comments.atom", json_string_value(json_object_get(g, "slug"))));
+    json_object_set_new(m, "helps",
+                        helps_model(req, json_string_value(json_object_get(g, "practice"))));
     json_object_set_new(m, "guide", g);
     const char *posted = req_str(req, "posted");
     if (posted != NULL)
@@ -271,9 +399,9 @@ static int feed(struct req *req, struct res *res)
     (void)req;
     json_t *rows;
     if (db_query(&rows,
-                 "SELECT slug, title, summary, practice, body_html, published_at, updated_at"
+                 "SELECT id, slug, title, summary, practice, body_html, published_at, updated_at"
                  " FROM guides WHERE published = 1 ORDER BY published_at DESC LIMIT 50",
-                 ":sssssii") != DB_OK)
+                 ":dsssssii") != DB_OK)
         return -1;
     int64_t updated = 0;
     size_t i;
@@ -289,7 +417,8 @@ static int feed(struct req *req, struct res *res)
     }
     char t[32];
     guides_rfc3339(updated, t);
-    json_t *model = json_pack("{s:s, s:s, s:o}", "base", base, "updated", t, "entries", rows);
+    json_t *model =
+        json_pack("{s:s, s:s, s:s, s:o}", "base", base, "tag", tag, "updated", t, "entries", rows);
     int rc = guides_atom(res, "feed-guides", model);
     json_decref(model);
     return rc;
@@ -460,7 +589,11 @@ static int unpublish(struct req *req, struct res *res)
 
 const struct route guides_routes[] = {
     {.method = "GET", .pattern = "/guides", .handler = index_page, .view = "guides"},
-    {.method = "GET", .pattern = "/guides/feed.atom", .handler = feed, .no_api = true},
+    {.method = "GET",
+     .pattern = "/guides/feed.atom",
+     .handler = feed,
+     .no_api = true,
+     .sessionless = true},
     {.method = "GET",
      .pattern = "/guides/{slug}",
      .handler = guides_article,

@@ -4,6 +4,7 @@
 #ifndef HEARTH_GUIDES_H
 #define HEARTH_GUIDES_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,7 @@ enum {
     GUIDE_SUMMARY_MAX = 300,
     GUIDE_BODY_MAX = 60000, /* characters of Markdown */
     GUIDES_LISTED = 200,
+    GUIDES_TAG_MAX = 300, /* "tag:HOST,YYYY-MM-DD:" of the feeds' ids */
 };
 
 extern const struct route guides_routes[];
@@ -30,8 +32,10 @@ struct guide_front {
  * title, slug, summary, practice or a YYYY-MM-DD date. */
 int guides_front_matter(char *src, struct guide_front *f);
 
-/* The registered practices (NULL-terminated) become the topics a guide can
- * have, after "introduction"; a guide about another shows no tag. */
+/* The registered practices (NULL-terminated, kept: the registry lives as
+ * long as the program) become the topics a guide can have, after
+ * "introduction", and fill the "How Hearth helps" box under a guide; a guide
+ * about another practice shows no tag and no box. */
 void guides_set_practices(const struct practice *const *list);
 /* Seeds articles from the .md files in content/guides whose slug is not yet in the
  * database (edits are never overwritten). Returns 0 or -1. */
@@ -44,8 +48,18 @@ int guides_find(struct req *req, json_t **out);
 int guides_article(struct req *req, struct res *res);
 /* Renders the Atom template view with model into res's raw body. */
 int guides_atom(struct res *res, const char *view, json_t *model);
-/* The site's public base URL (for feeds). */
+/* The site's public base URL (for feeds' links). */
 const char *guides_base_url(void);
+/* The start of every feed and entry id, "tag:HOST,YYYY-MM-DD:" (RFC 4151):
+ * fixed at the first start and kept in instance_settings (tag_authority),
+ * so ids survive a change of address. Owned by the module. */
+const char *guides_tag(void);
+/* Writes the tagging entity "host,YYYY-MM-DD" for a site at base_url first
+ * started at now_ms (UTC) into out: the URL's host in lower case without its
+ * port, or "localhost" when that is no DNS name (an IPv6 address). */
+void guides_tag_entity(const char *base_url, int64_t now_ms, char *out, size_t size);
+/* True when s is a tagging entity RFC 4151 accepts: "dns.name,YYYY-MM-DD". */
+bool guides_tag_entity_ok(const char *s);
 /* Formats ms as "26 November 2026" (UTC) into out. */
 void guides_date(int64_t ms, char out[32]);
 /* Formats ms as an RFC 3339 time for Atom into out. */

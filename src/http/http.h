@@ -40,6 +40,11 @@ void http_add_guard(enum http_guard_stage stage, http_guard_fn fn);
  * once by the accounts module. */
 typedef void (*http_context_fn)(struct req *req, json_t *ctx);
 void http_set_context(http_context_fn fn);
+/* Sees every HTML page (html[0..len), complete) just before it is sent, and
+ * may add headers to res; set once by the accounts module, which sends a
+ * visitor's CSRF cookie only with a page that carries a form. */
+typedef void (*http_page_fn)(struct req *req, struct res *res, const char *html, size_t len);
+void http_set_page_hook(http_page_fn fn);
 
 /* Binds and listens (port 0 picks a free one). Returns 0, or -1 with a
  * message on stderr. */

@@ -70,6 +70,9 @@ struct route {
     bool no_api; /* the route has no /api/v1 twin (feeds, downloads) */
     bool slow;   /* hashes a password: answered by a worker, off the server threads */
     bool stream; /* answers with a stream that stays open (GET /events) */
+    /* The same answer for everyone (feeds, the manifest): no session is
+     * read and no cookie is set, so a shared cache may keep the answer. */
+    bool sessionless;
     /* For slow routes: runs on the server thread before the request joins
      * the workers' queue, to refuse what must not cost a hash (throttles)
      * and to say how it queues (req->queue_*). Returns like a handler. */
@@ -104,7 +107,10 @@ struct req {
     const struct couple_ctx *couple; /* NULL when the person is not paired */
     json_t *user;                    /* the user's row; released with the request */
     const char *csrf_token;          /* what forms must send back */
-    bool bearer;                     /* authenticated by an Authorization header */
+    /* A visitor's new CSRF token, not yet in a cookie: the cookie goes out
+     * with the first page whose form carries it (http_set_page_hook). */
+    bool csrf_unsent;
+    bool bearer; /* authenticated by an Authorization header */
     /* How a slow route's request waits for a worker (set by its admit): its
      * turn is shared with others of queue_bucket (default: the person, else
      * the client's network); queue_known goes before everyone else; it may

@@ -87,6 +87,7 @@ static atomic_int in_flight;
 static http_guard_fn guards[2][MAX_GUARDS];
 static int nguards[2];
 static http_context_fn context_fn;
+static http_page_fn page_fn;
 static struct net_proxies proxies;
 
 void http_add_guard(enum http_guard_stage stage, http_guard_fn fn)
@@ -99,6 +100,11 @@ void http_add_guard(enum http_guard_stage stage, http_guard_fn fn)
 void http_set_context(http_context_fn fn)
 {
     context_fn = fn;
+}
+
+void http_set_page_hook(http_page_fn fn)
+{
+    page_fn = fn;
 }
 
 /* ---- helpers for handlers ---- */
@@ -289,6 +295,8 @@ static enum MHD_Result send_error(struct ctx *cx, int status, const char *detail
     }
     size_t len;
     char *body = buf_take(&out, &len);
+    if (page_fn != NULL && cx->req.route != NULL)
+        page_fn(&cx->req, &cx->res, body, len);
     return send_body(cx, status, "text/html; charset=utf-8", body, len);
 }
 
@@ -314,6 +322,8 @@ static enum MHD_Result send_page(struct ctx *cx, int status, const char *view)
     }
     size_t len;
     char *body = buf_take(&out, &len);
+    if (page_fn != NULL && cx->req.route != NULL)
+        page_fn(&cx->req, &cx->res, body, len);
     return send_body(cx, status, "text/html; charset=utf-8", body, len);
 }
 

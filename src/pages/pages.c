@@ -1,4 +1,5 @@
-/* pages.c: the landing page and GET /healthz. */
+/* pages.c: the landing page, GET /healthz and the safety page, and the
+ * quick-exit address every private page links to. */
 #include "pages/pages.h"
 
 #include <stdio.h>
@@ -7,10 +8,18 @@
 
 #include "core/util.h"
 #include "http/http.h"
+#include "http/static.h"
 #include "store/db.h"
+#include "view/view.h"
 
 /* Where quick exit goes: an everyday page that says nothing about Hearth. */
 static const char QUICK_EXIT_URL[] = "https://www.wikipedia.org/";
+
+void pages_init(void)
+{
+    /* the layout's quick-exit button and the safety page read it from here */
+    json_object_set_new(view_site(), "quick_exit_url", json_string(QUICK_EXIT_URL));
+}
 
 /* What the landing page says of the registered practices, made once:
  * {practices [{name, label, summary}], moments [{when, text}] in the order
@@ -104,13 +113,37 @@ static int safety(struct req *req, struct res *res)
     return 0;
 }
 
+/* The web app manifest (static/manifest.webmanifest), served at the root
+ * where browsers look for an installable site's: name, start page (/us),
+ * standalone display, the palette's background colour and the icons. */
+static int manifest(struct req *req, struct res *res)
+{
+    (void)req;
+    struct static_file f;
+    if (static_find("/static/manifest.webmanifest", &f) != 0)
+        return -1;
+    res->body = xmalloc(f.size);
+    memcpy(res->body, f.data, f.size);
+    res->body_len = f.size;
+    if (f.owned)
+        free((void *)f.data);
+    res->content_type = "application/manifest+json";
+    res->cache_control = "public, max-age=3600";
+    return 0;
+}
+
 const struct route pages_routes[] = {
     {.method = "GET",
      .pattern = "/",
      .handler = landing,
      .view = "landing",
      .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
-    {.method = "GET", .pattern = "/healthz", .handler = health},
+    {.method = "GET", .pattern = "/healthz", .handler = health, .sessionless = true},
+    {.method = "GET",
+     .pattern = "/manifest.webmanifest",
+     .handler = manifest,
+     .no_api = true,
+     .sessionless = true},
     {.method = "GET", .pattern = "/safety", .handler = safety, .view = "safety"},
 };
 const size_t pages_nroutes = ARRAY_LEN(pages_routes);

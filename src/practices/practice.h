@@ -26,7 +26,7 @@ struct practice {
     const char *name;     /* "share": its module, templates, migrations and routes */
     const char *label;    /* "Share" */
     const char *path;     /* "/share": where its card on /us and the landing page lead */
-    const char *summary;  /* what it is, in a sentence or two, for the landing page */
+    const char *summary;  /* what it is, in a sentence or two: landing page, guides */
     const char *everyday; /* what it asks of a day, "answer the day's question" */
     const struct practice_moment *moments; /* an ordinary day with it, for the landing page */
     size_t nmoments;

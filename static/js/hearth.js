@@ -2,13 +2,36 @@
 'use strict';
 
 // Quick exit: leave for a neutral page and replace this page in the history,
-// so the back button does not return here.
-document.addEventListener('click', (event) => {
-  const link = event.target.closest('[data-quick-exit]');
-  if (!link) return;
-  event.preventDefault();
-  window.location.replace(link.href);
-});
+// so the back button does not return here. The page goes blank at once, before
+// the other site has loaded. Escape pressed twice within a second does the
+// same on every page that has a quick-exit link (every page of a signed-in
+// person); the link's address is the site's, so it is written only once.
+(() => {
+  const ESCAPE_TWICE_MS = 1000;
+  const leave = (href) => {
+    document.documentElement.classList.add('is-leaving');
+    window.location.replace(href);
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('[data-quick-exit]');
+    if (!link) return;
+    event.preventDefault();
+    leave(link.href);
+  });
+  let lastEscape = -Infinity;
+  // in the capture phase, so a field or a dialog that handles Escape itself
+  // cannot swallow it; a held key's repeats do not count as a second press
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || event.repeat || event.isComposing) return;
+    const link = document.querySelector('[data-quick-exit]');
+    if (!link) return;
+    if (event.timeStamp - lastEscape <= ESCAPE_TWICE_MS) {
+      leave(link.href);
+    } else {
+      lastEscape = event.timeStamp;
+    }
+  }, true);
+})();
 
 // Sign-up: start with the browser's time zone instead of UTC.
 for (const input of document.querySelectorAll('input[data-time-zone]')) {

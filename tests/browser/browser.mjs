@@ -63,7 +63,7 @@ export function useHearth() {
       await inviter.getByRole('button', { name: /make an invite/i }).click();
       const code = (await inviter.locator('[data-invite-code]').textContent()).trim();
       await joiner.goto(`${this.server.url}/pair/join?code=${code}`);
-      await joiner.getByRole('button', { name: /^join$/i }).click();
+      await joiner.getByRole('button', { name: /^join/i }).click();
       await joiner.waitForURL(/\/us$/);
       await inviter.waitForURL(/\/us$/); // the inviter's page follows by itself
     },

@@ -15,7 +15,7 @@ test("the inviter's open /pair page moves to Us when the partner joins", async (
   await ana.page.getByRole('button', { name: /make an invite/i }).click();
   const code = (await ana.page.locator('[data-invite-code]').textContent()).trim();
   await bo.page.goto(`${hearth.server.url}/pair/join?code=${code}`);
-  await bo.page.getByRole('button', { name: /^join$/i }).click();
+  await bo.page.getByRole('button', { name: /^join/i }).click();
   await bo.page.waitForURL(/\/us$/);
   await ana.page.waitForURL(/\/us$/, { timeout: 2000 });
   assert.match(await ana.page.textContent('h1'), /Ana & Bo/);

@@ -25,8 +25,8 @@ import {
   engine, newDatabase, startServer, run, root, setCookieLines,
 } from './server.mjs';
 import {
-  Browser, api, apiOk, fieldError, inputValue, newPerson, signup, signupBrowser, sql,
-  unique,
+  Browser, api, apiOk, fieldError, freePort, inputValue, newCouple, newPerson, signup,
+  signupBrowser, sql, unique,
 } from './people.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -258,6 +258,20 @@ function wellFormed(xml) {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+// RFC 4151: "tag:" authorityName "," date ":" specific ["#" fragment], with a
+// DNS name as the authority, a real YYYY[-MM[-DD]] date, and pchar, "/" and
+// "?" in the specific part. Answers the parts, or fails.
+const DNS_NAME = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*';
+const TAG_URI = new RegExp(`^tag:(${DNS_NAME}),(\\d{4})(?:-(\\d{2})(?:-(\\d{2}))?)?:((?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)(?:#(.*))?$`);
+function tagUri(id, what) {
+  const m = id.match(TAG_URI);
+  assert.ok(m, `${what}: ${id} is not a tag: URI (RFC 4151)`);
+  const [, authority, year, month = '01', day = '01', specific] = m;
+  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
+  assert.equal(date.toISOString().slice(0, 10), `${year}-${month}-${day}`, `${what}: ${id} has no real date`);
+  return { entity: id.slice(4, id.indexOf(':', 4)), authority, specific };
+}
+
 // Checks an Atom document's required elements; returns its entries as
 // {id, title, updated, link, content (decoded once), xml}.
 function atom(xml, what) {
@@ -267,6 +281,7 @@ function atom(xml, what) {
   const first = xml.indexOf('<entry>');
   const head = first < 0 ? xml : xml.slice(0, first);
   assert.match(head, /<id>[^<]+<\/id>/, `${what}: feed id`);
+  tagUri(head.match(/<id>([^<]+)<\/id>/)[1], `${what}: feed id`);
   assert.match(head, /<title>[^<]+<\/title>/, `${what}: feed title`);
   assert.match(head.match(/<updated>([^<]*)<\/updated>/)?.[1] ?? '', RFC3339, `${what}: feed updated`);
   assert.match(head, /<link rel="self" type="application\/atom\+xml" href="http:\/\/[^"]+"\/>/, `${what}: self link`);
@@ -286,6 +301,7 @@ function atom(xml, what) {
       xml: e,
     };
     assert.match(entry.updated, RFC3339, `${what}: entry updated`);
+    tagUri(entry.id, `${what}: entry id`);
     assert.ok(entry.title.length > 0, `${what}: entry title`);
     return entry;
   });
@@ -414,6 +430,80 @@ test('each seeded article has 600 to 1200 words, in its Markdown file and on its
     assert.doesNotMatch(article, /^##? /m, 'no Markdown left raw');
   }
   assert.deepEqual(PRACTICES.filter((p) => !practices.has(p)), []);
+});
+
+// ---- "How Hearth helps": only what this Hearth offers ----
+
+// The features of practices, as the guides once described them; none may be
+// promised by an article's Markdown, as most of their practices are not
+// registered yet (the box under a guide says what is).
+const FEATURES = ['Listening session', 'Feelings vocabulary', 'Daily question', 'Ask your partner',
+  'Deep-dive evening', 'Rituals', 'Together now', 'Date ideas', 'calendar feed', 'Gestures',
+  'Check-in', 'Affection preferences', 'Attunement prompt', 'Promises', 'State of Us', 'Pulse',
+  'Dreams', 'Shared goals', 'Values'];
+
+test('no seeded article promises features in its Markdown: no "How Hearth helps" section, no feature named', () => {
+  for (const file of readdirSync(guidesDir).filter((f) => f.endsWith('.md'))) {
+    const { body } = frontMatter(readFileSync(join(guidesDir, file), 'utf8'));
+    assert.doesNotMatch(body, /^##+ How Hearth (helps|supports)/mi, file);
+    for (const f of FEATURES) assert.ok(!body.includes(`**${f}**`), `${file} names ${f}`);
+    assert.doesNotMatch(body, /gesture sent|value rankings|a timer/i, `${file} speaks of features`);
+  }
+});
+
+// The "How Hearth helps" box of a page: {practices: [{label, summary, link}], after}.
+function helpsBox(html) {
+  const box = html.match(/<aside class="panel helps" aria-labelledby="helps-title">([\s\S]*?)<\/aside>/);
+  if (!box) return null;
+  const practices = [...box[1].matchAll(/<li class="card">\s*<h3>([^<]+)<\/h3>\s*<p>([^<]+)<\/p>\s*(?:<p><a href="([^"]+)">Open [^<]+<\/a><\/p>)?\s*<\/li>/g)]
+    .map(([, label, summary, link]) => ({ label, summary: summary.replace(/&#39;/g, "'"), link: link ?? null }));
+  return { practices, text: box[1], afterArticle: html.indexOf('</article>') < html.indexOf('<aside class="panel helps"') };
+}
+
+test('a guide about a registered practice shows a "How Hearth helps" box from the registry, after the article', async () => {
+  const registered = (await apiOk(server, 'GET', '/')).practices;
+  assert.ok(registered.length >= 1);
+  const share = registered.find((p) => p.name === 'share');
+  const { html } = await page(`/guides/${slugs.share}`);
+  const box = helpsBox(html);
+  assert.ok(box, 'the Share guide has the box');
+  assert.ok(box.afterArticle, 'outside the article, after it');
+  assert.deepEqual(box.practices, [{ label: share.label, summary: share.summary, link: null }]);
+  assert.match(box.text, /<a href="\/signup">sign up<\/a>, then pair with your partner/, 'a visitor is told how to start');
+  const model = await apiOk(server, 'GET', `/guides/${slugs.share}`);
+  assert.deepEqual(model.helps.practices, [{ name: 'share', label: share.label, summary: share.summary, path: '/share' }]);
+  assert.equal(model.helps.introduction, false);
+});
+
+test('the introduction\'s box lists every registered practice, and a guide about a practice not registered has none', async () => {
+  const registered = (await apiOk(server, 'GET', '/')).practices;
+  const intro = helpsBox((await page(`/guides/${slugs.introduction}`)).html);
+  assert.deepEqual(intro.practices.map((p) => p.label), registered.map((p) => p.label));
+  assert.deepEqual(intro.practices.map((p) => p.summary), registered.map((p) => p.summary));
+  const names = new Set(registered.map((p) => p.name));
+  for (const [practice, slug] of Object.entries(slugs)) {
+    if (practice === 'introduction' || names.has(practice)) continue;
+    const { html } = await page(`/guides/${slug}`);
+    assert.equal(helpsBox(html), null, `${slug}: no box for a practice this Hearth does not offer`);
+    assert.doesNotMatch(html, /How Hearth helps/, slug);
+    assert.equal((await apiOk(server, 'GET', `/guides/${slug}`)).helps, null);
+  }
+});
+
+test('the box links a couple to the practice, and tells a person alone to pair', async () => {
+  const { one } = await newCouple(server, 'helps');
+  const alone = await signup(server, newPerson('helpsalone'));
+  const open = async (person) => (await fetch(`${server.url}/guides/${slugs.share}`,
+    { headers: { cookie: `hearth_session=${person.token}` } })).text();
+  const paired = helpsBox(await open(one));
+  assert.deepEqual(paired.practices.map((p) => p.link), ['/share']);
+  assert.doesNotMatch(paired.text, /sign up|Pair with/);
+  const single = helpsBox(await open(alone));
+  assert.deepEqual(single.practices.map((p) => p.link), [null]);
+  assert.match(single.text, /<a href="\/pair">Pair with your partner<\/a> to start\./);
+  const intro = helpsBox(await (await fetch(`${server.url}/guides/${slugs.introduction}`,
+    { headers: { cookie: `hearth_session=${one.token}` } })).text());
+  assert.ok(intro.practices.every((p) => p.link && p.link.startsWith('/')), 'every practice links to its page');
 });
 
 test('an article has a JSON twin with the guide, its comments and the form time', async () => {
@@ -977,7 +1067,7 @@ test('script and HTML in any field come back as text or are refused, in pages, f
   const comments = await feed(`/guides/${slug}/comments.atom`);
   assert.doesNotMatch(comments.xml, /<(script|img|svg|iframe|x)\b/i, 'no elements from comments in the feed');
   for (const p of PAYLOADS) {
-    const e = comments.entries.find((x) => x.id.endsWith(`#comment-${ids[p]}`));
+    const e = comments.entries.find((x) => x.link.endsWith(`#comment-${ids[p]}`));
     assert.ok(e, `feed entry for ${p}`);
     assert.equal(e.title, `Comment by ${p.slice(0, 80)}`);
     assertInert(`feed content for ${p}`, e.content);
@@ -1045,8 +1135,14 @@ test('both Atom feeds are well-formed with the required elements, and list only 
   const guides = await feed('/guides/feed.atom');
   const index = await apiOk(server, 'GET', '/guides');
   assert.deepEqual(guides.entries.map((e) => e.link), index.guides.map((g) => `${server.url}/guides/${g.slug}`));
+  // ids are tag: URIs of the instance's tagging entity and the guide's id
+  const entity = sql(server, "SELECT value FROM instance_settings WHERE key = 'tag_authority'");
+  assert.match(entity, /^127\.0\.0\.1,\d{4}-\d{2}-\d{2}$/, 'the first start\'s host and day');
+  const idOf = Object.fromEntries(sql(server, 'SELECT slug, id FROM guides').split('\n').map((l) => l.split('|')));
+  assert.match(guides.xml, new RegExp(`<feed [^>]*>[\\s\\S]*?<id>tag:${entity.replace(/\./g, '\\.')}:guides</id>`));
   for (const e of guides.entries) {
-    assert.equal(e.id, e.link);
+    const slug = e.link.slice(`${server.url}/guides/`.length);
+    assert.equal(e.id, `tag:${entity}:guides/${idOf[slug]}`);
     assert.match(e.content, /^<p>/);
     assert.match(e.xml, /<published>[^<]+<\/published>/);
   }
@@ -1059,11 +1155,12 @@ test('both Atom feeds are well-formed with the required elements, and list only 
     { ...known, comment: `Spam not in the feed ${unique('sp')}`, website: 'x' }));
   const ok = await knownComment(slug, 'In the feed\n\nwith <two> paragraphs');
   const comments = await feed(`/guides/${slug}/comments.atom`);
-  const ids = comments.entries.map((e) => e.id.match(/#comment-(\d+)$/)[1]);
+  assert.match(comments.xml, new RegExp(`^[\\s\\S]*?<id>tag:${entity.replace(/\./g, '\\.')}:guides/${idOf[slug]}/comments</id>`));
+  const ids = comments.entries.map((e) => e.id.match(new RegExp(`^tag:${entity.replace(/\./g, '\\.')}:comments/(\\d+)$`))[1]);
   assert.ok(ids.includes(ok.id));
   assert.ok(!ids.includes(held.id) && !ids.includes(spam.id));
   for (const id of ids) assert.equal(dbStatus(id), 'approved');
-  const entry = comments.entries.find((e) => e.id.endsWith(ok.id));
+  const entry = comments.entries.find((e) => e.id.endsWith(`/${ok.id}`));
   assert.equal(entry.content, '<p>In the feed</p>\n<p>with &lt;two&gt; paragraphs</p>');
   assert.equal(entry.link, `${server.url}/guides/${slug}#comment-${ok.id}`);
   assert.match(entry.xml, /<author><name>Known Reader<\/name><\/author>/);
@@ -1157,7 +1254,7 @@ test('an operator marks a comment as spam or deletes it, and it leaves the page 
   const a = await knownComment(slug, `Soon spam ${unique('s')}`);
   const b = await knownComment(slug, `Soon deleted ${unique('d')}`);
   const visible = async (id) => commentsOf((await page(`/guides/${slug}`)).html).some((c) => c.id === id);
-  const inFeed = async (id) => (await feed(`/guides/${slug}/comments.atom`)).xml.includes(`#comment-${id}<`);
+  const inFeed = async (id) => (await feed(`/guides/${slug}/comments.atom`)).entries.some((e) => e.id.endsWith(`:comments/${id}`));
   assert.ok(await visible(a.id) && await inFeed(a.id));
   assert.equal((await op.browser.form(`/admin/comments/${a.id}/spam`, {})).status, 303);
   assert.equal(dbStatus(a.id), 'spam');
@@ -1206,7 +1303,7 @@ test('an operator writes a guide: preview without saving, save as a draft, publi
     const p = (await page(path)).status;
     const j = (await api(server, 'GET', path)).status;
     const inIndex = (await page('/guides')).html.includes(`href="${path}"`);
-    const inFeed = (await feed('/guides/feed.atom')).xml.includes(`${path}</id>`);
+    const inFeed = (await feed('/guides/feed.atom')).entries.some((e) => e.id.endsWith(`:guides/${id}`) && e.link === server.url + path);
     const commentsFeed = (await page(`${path}/comments.atom`)).status;
     return { p, j, inIndex, inFeed, commentsFeed };
   };
@@ -1427,6 +1524,56 @@ describe('restarting on the same database', () => {
     assert.equal(sql(second, 'SELECT count(*) FROM guides'), edits.count, 'no guide was added on restart');
     assert.equal((await fetch(`${second.url}/guides/${edits.trust}`)).status, 404,
       'the old address does not come back as a second copy');
+  });
+});
+
+describe('feed ids when the site moves to another address', () => {
+  let fresh;
+  let first;
+  let moved;
+  const before1 = {};
+  before(async () => {
+    fresh = newDatabase();
+    before1.day = new Date().toISOString().slice(0, 10);
+    first = await startServer({ db: fresh.db });
+    const body = async (srv, path) => (await fetch(srv.url + path)).text();
+    const ids = (xml) => [...xml.matchAll(/<id>([^<]+)<\/id>/g)].map((m) => m[1]);
+    const slug = sql(first, "SELECT slug FROM guides WHERE practice = 'share'");
+    before1.guides = ids(await body(first, '/guides/feed.atom'));
+    before1.comments = ids(await body(first, `/guides/${slug}/comments.atom`));
+    before1.entity = sql(first, "SELECT value FROM instance_settings WHERE key = 'tag_authority'");
+    assert.equal((await first.stop()).code, 0);
+    // the guide gets a new address too
+    const r = run(['sql', `UPDATE guides SET slug = 'share-renamed' WHERE slug = '${slug}'`, '--db', fresh.db]);
+    assert.equal(r.status, 0, r.stderr);
+    moved = await startServer({ db: fresh.db, port: await freePort(), args: ['--base-url', 'https://hearth.example.org'] });
+    before1.after = {
+      guidesXml: await body(moved, '/guides/feed.atom'),
+      commentsXml: await body(moved, '/guides/share-renamed/comments.atom'),
+    };
+    before1.after.guides = ids(before1.after.guidesXml);
+    before1.after.comments = ids(before1.after.commentsXml);
+  });
+  after(async () => {
+    if (moved) assert.equal((await moved.stop()).code, 0);
+    fresh.remove();
+  });
+
+  test('the tagging entity is chosen once, at the first start, from its host and day', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    assert.match(before1.entity, /^127\.0\.0\.1,\d{4}-\d{2}-\d{2}$/);
+    assert.ok([before1.day, today].some((d) => before1.entity.endsWith(`,${d}`)), before1.entity);
+    assert.equal(sql(moved, "SELECT value FROM instance_settings WHERE key = 'tag_authority'"), before1.entity,
+      'a start at another address keeps it');
+  });
+
+  test('every feed and entry id stays the same after the move, and links follow the new address', () => {
+    assert.ok(before1.guides.length > 1 && before1.guides.every((id) => id.startsWith(`tag:${before1.entity}:`)));
+    assert.deepEqual(before1.after.guides, before1.guides);
+    assert.deepEqual(before1.after.comments, before1.comments);
+    for (const id of [...before1.guides, ...before1.comments]) tagUri(id, 'after the move');
+    assert.match(before1.after.guidesXml, /<link rel="alternate" type="text\/html" href="https:\/\/hearth\.example\.org\/guides\/share-renamed"\/>/);
+    assert.doesNotMatch(before1.after.guidesXml, /<id>[^<]*hearth\.example\.org/);
   });
 });
 

@@ -263,7 +263,7 @@ export async function signupBrowser(server, person = newPerson(), { userAgent, t
 }
 
 // A free loopback port (closed again before it is returned).
-function freePort() {
+export function freePort() {
   return new Promise((res, rej) => {
     const srv = net.createServer();
     srv.on('error', rej);
