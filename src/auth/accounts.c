@@ -534,10 +534,19 @@ static int export_account(int64_t user_id, json_t *out)
     return 0;
 }
 
+/* The page has two forms with a password each; the one that came back with
+ * an error shows it, and its input takes the id "password" the summary links
+ * to. */
 static int danger_page(struct req *req, struct res *res)
 {
     set_title(res, "Export or delete your account");
-    json_object_set_new(res_model(res), "paired", json_boolean(req->couple_id != 0));
+    json_t *m = res_model(res);
+    json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
+    bool back = json_object_size(req->errors) > 0;
+    json_object_set_new(m, "export_back",
+                        json_boolean(back && !strcmp(req->route->pattern, "/account/export")));
+    json_object_set_new(m, "delete_back",
+                        json_boolean(back && !strcmp(req->route->pattern, "/account/delete")));
     return 0;
 }
 
@@ -692,7 +701,7 @@ const struct route accounts_routes[] = {
      .pattern = "/login",
      .handler = login_page,
      .view = "login",
-     .fields = {{.name = "next", .type = FIELD_STRING, .max = 512}}},
+     .fields = {{.name = "next", .type = FIELD_STRING, .max = 512, .hidden = true}}},
     {.method = "POST",
      .pattern = "/login",
      .handler = login,
@@ -703,8 +712,8 @@ const struct route accounts_routes[] = {
      .body_max = FORM_BODY,
      .fields = {F_EMAIL,
                 F_PASSWORD("password", "Password"),
-                {.name = "next", .type = FIELD_STRING, .max = 512},
-                {.name = "device_token", .type = FIELD_STRING, .max = 160}}},
+                {.name = "next", .type = FIELD_STRING, .max = 512, .hidden = true},
+                {.name = "device_token", .type = FIELD_STRING, .max = 160, .hidden = true}}},
     {.method = "POST",
      .pattern = "/logout",
      .handler = logout,
@@ -717,7 +726,8 @@ const struct route accounts_routes[] = {
      .auth = AUTH_USER,
      .fields = {{.name = "done",
                  .type = FIELD_CHOICE,
-                 .choices = (const char *const[]){"settings", "password", "time_zone", NULL}}}},
+                 .choices = (const char *const[]){"settings", "password", "time_zone", NULL},
+                 .hidden = true}}},
     {.method = "POST",
      .pattern = "/account/settings",
      .handler = account_settings,

@@ -62,7 +62,7 @@ const struct route pages_routes[] = {
      .pattern = "/",
      .handler = landing,
      .view = "landing",
-     .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
+     .fields = {{.name = "deleted", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "GET", .pattern = "/healthz", .handler = health},
     {.method = "GET", .pattern = "/safety", .handler = safety, .view = "safety"},
 };

@@ -20,6 +20,14 @@ for (const input of document.querySelectorAll('input[data-time-zone]')) {
   }
 }
 
+// A form that came back with errors: move focus to its summary, so the first
+// thing seen and read is what to fix; its links lead to each field. Without
+// this script the page title starts with "Error: ".
+{
+  const summary = document.querySelector('.error-summary');
+  if (summary) summary.focus();
+}
+
 // Live pages: a region marked data-live="NAME" data-live-on="TYPES" (event
 // types, "share." for all of Share's, "*" for any) is fetched again when its
 // couple's stream (GET /events) tells of such an event, and swapped in place,

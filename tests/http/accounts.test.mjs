@@ -275,7 +275,8 @@ test('a failed log-in form answers 401 with the message, keeping the email and n
   const res = await b.form('/login', { email: couple.two.email, password: 'wrong password here', next: '/account' });
   assert.equal(res.status, 401);
   const html = await res.text();
-  assert.match(html, /role="alert"><p id="email-error">The email or the password is not right\.<\/p>/);
+  assert.equal(fieldError(html, 'email'), 'The email or the password is not right.');
+  assert.match(html, /<a href="#email">The email or the password is not right\.<\/a>/, 'in the summary too');
   assert.match(html, /id="email"[^>]*aria-invalid="true" aria-describedby="email-error"/);
   assert.equal(inputValue(html, 'email'), couple.two.email);
   assert.equal(inputValue(html, 'next'), '/account');
