@@ -76,6 +76,23 @@ static void set_title(struct res *res, const char *title)
     json_object_set_new(res_model(res), "title", json_string(title));
 }
 
+/* The one list of time zones the forms offer (tz_names), each {name}, with
+ * "selected" on the zone called selected: a new array for the model. */
+static json_t *zone_choices(const char *selected)
+{
+    json_t *zones = json_array();
+    size_t i;
+    json_t *z;
+    json_array_foreach (tz_names(), i, z) {
+        json_t *o = json_object();
+        json_object_set(o, "name", z);
+        if (selected != NULL && strcmp(selected, json_string_value(z)) == 0)
+            json_object_set_new(o, "selected", json_true());
+        json_array_append_new(zones, o);
+    }
+    return zones;
+}
+
 /* Where a successful log-in goes: a safe local "next", else /us or /pair. */
 static const char *landing_for(struct req *req, const char *next)
 {
@@ -199,10 +216,13 @@ static int change_email(int64_t user_id, const char *old, const char *fresh)
 
 /* ---- sign up ---- */
 
+/* The sign-up form offers every zone, UTC chosen until the person (or the
+ * page's script, from the browser's zone) picks another. */
 static int signup_page(struct req *req, struct res *res)
 {
-    (void)req;
     set_title(res, "Sign up");
+    const char *tz = json_string_value(json_object_get(req->typed, "time_zone"));
+    json_object_set_new(res_model(res), "time_zones", zone_choices(tz_valid(tz) ? tz : "UTC"));
     return 0;
 }
 
@@ -406,18 +426,8 @@ static int account_page(struct req *req, struct res *res)
     set_title(res, "Your account");
     json_t *m = res_model(res);
     json_object_set_new(m, "account", me_json(req));
-    json_t *zones = json_array();
-    const char *mine = json_string_value(json_object_get(req->user, "time_zone"));
-    size_t i;
-    json_t *z;
-    json_array_foreach (tz_names(), i, z) {
-        json_t *o = json_object();
-        json_object_set(o, "name", z);
-        if (mine != NULL && strcmp(mine, json_string_value(z)) == 0)
-            json_object_set_new(o, "selected", json_true());
-        json_array_append_new(zones, o);
-    }
-    json_object_set_new(m, "time_zones", zones);
+    json_object_set_new(m, "time_zones",
+                        zone_choices(json_string_value(json_object_get(req->user, "time_zone"))));
     json_t *couple = NULL;
     if (req->couple_id != 0 && pairing_couple(req, &couple) == DB_OK)
         json_object_set_new(m, "couple", couple);

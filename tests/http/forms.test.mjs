@@ -1,6 +1,7 @@
 // Every form, sent with mistakes: it comes back with each message beside its
 // own field, a summary whose links lead to ids on the page (focusable, and
-// named in the title, "Error: ..."), and what was typed or chosen kept.
+// named in the title, "Error: ..."), and what was typed or chosen kept. And
+// the time zones: a select on the sign-up form, one list on the account page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, startServer } from './server.mjs';
@@ -81,11 +82,13 @@ const checked = (html, name) => [...html.matchAll(new RegExp(`<input[^>]*name="$
 
 // ---- accounts ----
 
-test('sign-up: each mistake beside its field', async () => {
+test('sign-up: each mistake beside its field, the time zone chosen kept', async () => {
   const b = new Browser(server);
   const r = await send(b, '/signup', { name: ' ', email: 'not-an-email', password: 'short', time_zone: 'Asia/Tokyo' });
   assert.equal(r.status, 422);
   assertErrors(r.html, ['name', 'email', 'password']);
+  assert.match(r.html, /<option selected>Asia\/Tokyo\n?/);
+  assert.doesNotMatch(r.html, /data-time-zone/, 'the script leaves a kept choice alone');
   assert.equal(inputValue(r.html, 'email'), 'not-an-email');
 });
 
@@ -103,6 +106,7 @@ test('account settings, password and couple time zone: each message beside its f
   assertErrors(r.html, ['name']);
   r = await send(b, '/account/settings', { name: 'Kept Name', email: one.person.email, time_zone: 'Atlantis/Capital' });
   assertErrors(r.html, ['time_zone']);
+  assert.equal(inputValue(r.html, 'time_zone'), 'Atlantis/Capital');
   assert.equal(inputValue(r.html, 'name'), 'Kept Name');
   r = await send(b, '/account/settings', { name: 'Kept Name', email: `new.${one.person.email}`, time_zone: 'UTC' });
   assertErrors(r.html, ['confirm_password']);
@@ -225,4 +229,39 @@ test('operator forms: guides, blocked words and replies as the site', async () =
   assertErrors(r.html, ['comment']);
   assert.match(r.html, /<details class="reply-box" open>[\s\S]*?action="\/admin\/comments\/\d+\/reply"[\s\S]*?id="comment"/);
   assert.equal((r.html.match(/<details class="reply-box" open>/g) || []).length, 1, 'only that reply is open');
+});
+
+// ---- time zones ----
+
+test('the sign-up form asks for the time zone in a select of every zone, UTC chosen', async () => {
+  const html = await (await new Browser(server).get('/signup')).text();
+  const select = html.match(/<select id="time_zone" name="time_zone"([^>]*)>([\s\S]*?)<\/select>/);
+  assert.ok(select, 'a select, not a hidden field');
+  assert.match(select[1], /data-time-zone/, 'the script may start it at the browser\'s zone');
+  assert.match(html, /<label for="time_zone">/);
+  const options = [...select[2].matchAll(/<option( selected)?>([^<\n]+)/g)];
+  assert.ok(options.length > 300, `${options.length} zones`);
+  assert.deepEqual(options.filter((o) => o[1]).map((o) => o[2]), ['UTC']);
+  assert.ok(options.some((o) => o[2] === 'Europe/Lisbon'));
+
+  const b = new Browser(server);
+  const person = newPerson('tzform');
+  const res = await b.form('/signup', { name: person.name, email: person.email, password: person.password, time_zone: 'Europe/Lisbon' });
+  assert.equal(res.status, 303);
+  const me = await apiOk(server, 'GET', '/account', { token: b.session });
+  assert.equal(me.account.time_zone, 'Europe/Lisbon');
+});
+
+test('the account page lists the zones once for both fields and says what the couple\'s zone decides', async () => {
+  const html = await (await one.browser.get('/account')).text();
+  const zones = (await apiOk(server, 'GET', '/account', { token: one.person.token })).time_zones.length;
+  assert.equal((html.match(/<datalist/g) || []).length, 1);
+  assert.equal((html.match(/<option/g) || []).length, zones, 'every zone once');
+  assert.match(html, /<input id="time_zone" name="time_zone" type="text" list="time-zones"/);
+  assert.match(html, /<input id="couple_time_zone" name="couple_time_zone" type="text" list="time-zones"/);
+  assert.match(html, /Your couple's time zone decides when a new day starts for you both/);
+  assert.ok(html.length < 20000, `the page is ${html.length} bytes`);
+  const alone = await (await solo.browser.get('/account')).text();
+  assert.match(alone, /your couple's time zone decides when a new day starts for you both/);
+  assert.equal((alone.match(/<option/g) || []).length, zones);
 });
