@@ -7,6 +7,7 @@
 
 #include "auth/pairing.h"
 #include "auth/password.h"
+#include "auth/reset.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -432,8 +433,14 @@ static int account_page(struct req *req, struct res *res)
     if (req->couple_id != 0 && pairing_couple(req, &couple) == DB_OK)
         json_object_set_new(m, "couple", couple);
     const char *done = req_str(req, "done");
-    if (done != NULL)
+    if (done != NULL) {
         json_object_set_new(m, "done", json_string(done));
+        json_object_set_new(m, "done_message",
+                            json_string(strcmp(done, "reset") == 0
+                                            ? "Your new password is set, and every other "
+                                              "session of your account has ended."
+                                            : "Saved."));
+    }
     return 0;
 }
 
@@ -497,7 +504,7 @@ static int change_password(struct req *req, struct res *res)
         db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", req->user_id, hash) < 0)
         return -1;
     int ended = session_end_others(req->user_id, req->session_id);
-    if (ended < 0)
+    if (ended < 0 || reset_forget(req->user_id) < 0) /* links for the old one are moot */
         return -1;
     if (res_redirect(req, res, "/account?done=password"))
         return 0;
@@ -602,6 +609,7 @@ static int delete_account(struct req *req, struct res *res)
     const char *email = json_string_value(json_object_get(req->user, "email"));
     if (rc != 0 ||
         db_exec("DELETE FROM session_tokens WHERE user_id = $1", "i", req->user_id) < 0 ||
+        reset_forget(req->user_id) < 0 ||
         db_exec("DELETE FROM invite_codes WHERE code IN (SELECT code FROM invites"
                 " WHERE user_id = $1)",
                 "i", req->user_id) < 0 ||
@@ -736,7 +744,8 @@ const struct route accounts_routes[] = {
      .auth = AUTH_USER,
      .fields = {{.name = "done",
                  .type = FIELD_CHOICE,
-                 .choices = (const char *const[]){"settings", "password", "time_zone", NULL},
+                 .choices =
+                     (const char *const[]){"settings", "password", "time_zone", "reset", NULL},
                  .hidden = true}}},
     {.method = "POST",
      .pattern = "/account/settings",

@@ -219,6 +219,7 @@ static const char *status_title(int status)
     case 404: return "Page not found";
     case 405: return "Method not allowed";
     case 409: return "Not possible right now";
+    case 410: return "No longer available";
     case 413: return "Too large";
     case 415: return "Unsupported content type";
     case 422: return "Please check the form";
