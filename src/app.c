@@ -11,6 +11,7 @@
 
 #include "auth/accounts.h"
 #include "auth/pairing.h"
+#include "auth/reset.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "core/log.h"
@@ -50,6 +51,7 @@ void app_register_routes(void)
     router_add(pages_routes, pages_nroutes);
     router_add(accounts_routes, accounts_nroutes);
     router_add(pairing_routes, pairing_nroutes);
+    router_add(reset_routes, reset_nroutes);
     router_add(home_routes, home_nroutes);
     router_add(guides_routes, guides_nroutes);
     router_add(comments_routes, comments_nroutes);
@@ -123,6 +125,7 @@ int app_start(const struct app_config *cfg)
         guides_init(cfg->base_url) != 0 || comments_init() != 0)
         return -1;
     pairing_init(cfg->base_url);
+    reset_init();
     for (started = 0; practices[started] != NULL; started++) {
         const struct practice *p = practices[started];
         if (p->start != NULL && p->start() != 0) {
@@ -160,6 +163,7 @@ void app_stop(void)
     pages_set_practices(NULL);
     home_set_practices(NULL);
     keepsake_set_practices(NULL);
+    reset_shutdown();
     pairing_shutdown();
     accounts_shutdown();
     session_shutdown();

@@ -1,4 +1,5 @@
-/* main.c: the hearth command: serve, migrate, --version, --help. */
+/* main.c: the hearth command: serve, migrate, admin, sql, copy, dump, routes,
+ * --version, --help. */
 #include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "auth/reset.h"
 #include "core/assets.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -41,6 +43,9 @@ static const char usage[] =
     "  routes         print every route as JSON\n"
     "  admin grant EMAIL    make the account with EMAIL an operator\n"
     "  admin revoke EMAIL   make it an ordinary account again\n"
+    "  admin reset-link EMAIL   print a link that sets a new password for the\n"
+    "                 account with EMAIL: it works once, for one hour, and ends\n"
+    "                 every session of the account (uses --base-url)\n"
     "  --version      print the version\n"
     "  --help         print this help\n"
     "\n"
@@ -236,11 +241,49 @@ static int cmd_copy(const struct options *o)
     return 0;
 }
 
-/* hearth admin grant|revoke EMAIL [--db PATH] */
+/* The public base URL for links printed on the command line: --base-url,
+ * else the address it would listen on, as `hearth serve` does. */
+static void base_url_of(const struct options *o, char *out, size_t n)
+{
+    bool v6 = strchr(o->host, ':') != NULL;
+    if (o->base_url != NULL)
+        snprintf(out, n, "%s", o->base_url);
+    else
+        snprintf(out, n, "http://%s%s%s:%u", v6 ? "[" : "", o->host, v6 ? "]" : "", o->port);
+    size_t len = strlen(out);
+    if (len > 0 && out[len - 1] == '/')
+        out[len - 1] = '\0';
+}
+
+/* Prints a one-time link that sets a new password for email. */
+static int admin_reset_link(const struct options *o, const char *email)
+{
+    char token[SESSION_TOKEN_TEXT], base[512];
+    int rc = reset_issue(email, token);
+    db_close();
+    if (rc == DB_NOT_FOUND) {
+        fprintf(stderr, "hearth: no account has the email %s\n", email);
+        return 1;
+    }
+    if (rc != DB_OK)
+        return 1;
+    base_url_of(o, base, sizeof(base));
+    printf("%s/reset?token=%s\n", base, token);
+    fprintf(stderr,
+            "Give this link to the owner of %s yourself. It sets a new password once, within "
+            "one hour, and logs the account out everywhere.\n",
+            email);
+    sodium_memzero(token, sizeof(token));
+    return 0;
+}
+
+/* hearth admin grant|revoke|reset-link EMAIL [--db PATH] [--base-url URL] */
 static int cmd_admin(int argc, char **argv)
 {
-    if (argc < 4 || (strcmp(argv[2], "grant") != 0 && strcmp(argv[2], "revoke") != 0)) {
-        fputs("Usage: hearth admin grant|revoke EMAIL [--db PATH]\n", stderr);
+    if (argc < 4 || (strcmp(argv[2], "grant") != 0 && strcmp(argv[2], "revoke") != 0 &&
+                     strcmp(argv[2], "reset-link") != 0)) {
+        fputs("Usage: hearth admin grant|revoke|reset-link EMAIL [--db PATH] [--base-url URL]\n",
+              stderr);
         return 2;
     }
     struct options o;
@@ -257,6 +300,8 @@ static int cmd_admin(int argc, char **argv)
         if (*p != ' ')
             email[len++] = (char)tolower((unsigned char)*p);
     email[len] = '\0';
+    if (strcmp(argv[2], "reset-link") == 0)
+        return admin_reset_link(&o, email);
     bool grant = strcmp(argv[2], "grant") == 0;
     int changed =
         db_exec("UPDATE users SET is_operator = $2 WHERE email = $1", "sb", email, (int)grant);

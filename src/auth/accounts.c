@@ -7,6 +7,7 @@
 
 #include "auth/pairing.h"
 #include "auth/password.h"
+#include "auth/reset.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "core/clock.h"
@@ -74,6 +75,23 @@ void accounts_shutdown(void)
 static void set_title(struct res *res, const char *title)
 {
     json_object_set_new(res_model(res), "title", json_string(title));
+}
+
+/* The one list of time zones the forms offer (tz_names), each {name}, with
+ * "selected" on the zone called selected: a new array for the model. */
+static json_t *zone_choices(const char *selected)
+{
+    json_t *zones = json_array();
+    size_t i;
+    json_t *z;
+    json_array_foreach (tz_names(), i, z) {
+        json_t *o = json_object();
+        json_object_set(o, "name", z);
+        if (selected != NULL && strcmp(selected, json_string_value(z)) == 0)
+            json_object_set_new(o, "selected", json_true());
+        json_array_append_new(zones, o);
+    }
+    return zones;
 }
 
 /* Where a successful log-in goes: a safe local "next", else /us or /pair. */
@@ -212,10 +230,14 @@ static void keep_next(struct req *req, struct res *res)
     json_object_set_new(m, "invited", json_boolean(str_starts(next, "/pair/join")));
 }
 
+/* The sign-up form offers every zone, UTC chosen until the person (or the
+ * page's script, from the browser's zone) picks another. */
 static int signup_page(struct req *req, struct res *res)
 {
     set_title(res, "Sign up");
     keep_next(req, res);
+    const char *tz = json_string_value(json_object_get(req->typed, "time_zone"));
+    json_object_set_new(res_model(res), "time_zones", zone_choices(tz_valid(tz) ? tz : "UTC"));
     return 0;
 }
 
@@ -417,24 +439,20 @@ static int account_page(struct req *req, struct res *res)
     set_title(res, "Your account");
     json_t *m = res_model(res);
     json_object_set_new(m, "account", me_json(req));
-    json_t *zones = json_array();
-    const char *mine = json_string_value(json_object_get(req->user, "time_zone"));
-    size_t i;
-    json_t *z;
-    json_array_foreach (tz_names(), i, z) {
-        json_t *o = json_object();
-        json_object_set(o, "name", z);
-        if (mine != NULL && strcmp(mine, json_string_value(z)) == 0)
-            json_object_set_new(o, "selected", json_true());
-        json_array_append_new(zones, o);
-    }
-    json_object_set_new(m, "time_zones", zones);
+    json_object_set_new(m, "time_zones",
+                        zone_choices(json_string_value(json_object_get(req->user, "time_zone"))));
     json_t *couple = NULL;
     if (req->couple_id != 0 && pairing_couple(req, &couple) == DB_OK)
         json_object_set_new(m, "couple", couple);
     const char *done = req_str(req, "done");
-    if (done != NULL)
+    if (done != NULL) {
         json_object_set_new(m, "done", json_string(done));
+        json_object_set_new(m, "done_message",
+                            json_string(strcmp(done, "reset") == 0
+                                            ? "Your new password is set, and every other "
+                                              "session of your account has ended."
+                                            : "Saved."));
+    }
     return 0;
 }
 
@@ -498,7 +516,7 @@ static int change_password(struct req *req, struct res *res)
         db_exec("UPDATE users SET password_hash = $2 WHERE id = $1", "is", req->user_id, hash) < 0)
         return -1;
     int ended = session_end_others(req->user_id, req->session_id);
-    if (ended < 0)
+    if (ended < 0 || reset_forget(req->user_id) < 0) /* links for the old one are moot */
         return -1;
     if (res_redirect(req, res, "/account?done=password"))
         return 0;
@@ -545,10 +563,19 @@ static int export_account(int64_t user_id, json_t *out)
     return 0;
 }
 
+/* The page has two forms with a password each; the one that came back with
+ * an error shows it, and its input takes the id "password" the summary links
+ * to. */
 static int danger_page(struct req *req, struct res *res)
 {
     set_title(res, "Export or delete your account");
-    json_object_set_new(res_model(res), "paired", json_boolean(req->couple_id != 0));
+    json_t *m = res_model(res);
+    json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
+    bool back = json_object_size(req->errors) > 0;
+    json_object_set_new(m, "export_back",
+                        json_boolean(back && !strcmp(req->route->pattern, "/account/export")));
+    json_object_set_new(m, "delete_back",
+                        json_boolean(back && !strcmp(req->route->pattern, "/account/delete")));
     return 0;
 }
 
@@ -594,6 +621,7 @@ static int delete_account(struct req *req, struct res *res)
     const char *email = json_string_value(json_object_get(req->user, "email"));
     if (rc != 0 ||
         db_exec("DELETE FROM session_tokens WHERE user_id = $1", "i", req->user_id) < 0 ||
+        reset_forget(req->user_id) < 0 ||
         db_exec("DELETE FROM invite_codes WHERE code IN (SELECT code FROM invites"
                 " WHERE user_id = $1)",
                 "i", req->user_id) < 0 ||
@@ -684,7 +712,7 @@ static int revoke_all(struct req *req, struct res *res)
  * the forms. */
 #define F_NEXT                                                                                     \
     {                                                                                              \
-        .name = "next", .type = FIELD_STRING, .max = 512                                           \
+        .name = "next", .type = FIELD_STRING, .max = 512, .hidden = true                           \
     }
 
 const struct route accounts_routes[] = {
@@ -727,7 +755,7 @@ const struct route accounts_routes[] = {
      .fields = {F_EMAIL,
                 F_PASSWORD("password", "Password"),
                 F_NEXT,
-                {.name = "device_token", .type = FIELD_STRING, .max = 160}}},
+                {.name = "device_token", .type = FIELD_STRING, .max = 160, .hidden = true}}},
     {.method = "POST",
      .pattern = "/logout",
      .handler = logout,
@@ -740,7 +768,9 @@ const struct route accounts_routes[] = {
      .auth = AUTH_USER,
      .fields = {{.name = "done",
                  .type = FIELD_CHOICE,
-                 .choices = (const char *const[]){"settings", "password", "time_zone", NULL}}}},
+                 .choices =
+                     (const char *const[]){"settings", "password", "time_zone", "reset", NULL},
+                 .hidden = true}}},
     {.method = "POST",
      .pattern = "/account/settings",
      .handler = account_settings,

@@ -446,7 +446,7 @@ const struct route pairing_routes[] = {
      .handler = pair_page,
      .view = "pair",
      .auth = AUTH_USER,
-     .fields = {{.name = "left", .type = FIELD_BOOL}}},
+     .fields = {{.name = "left", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "POST",
      .pattern = "/pair/invite",
      .handler = make_invite,

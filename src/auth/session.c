@@ -23,7 +23,6 @@
 
 enum {
     TOKEN_BYTES = 32,
-    TOKEN_TEXT = 44,            /* base64url of 32 bytes, without padding, plus NUL */
     TOUCH_EVERY_MS = 60 * 1000, /* last_used_at is written at most once a minute */
     DEVICE_MAX_AGE_S = 365 * 24 * 3600,
 };
@@ -34,11 +33,12 @@ static char origin[256];
 static char cookie_session[40], cookie_csrf[40], cookie_device[40];
 static unsigned char device_key[crypto_auth_KEYBYTES];
 
-static void random_token(char out[TOKEN_TEXT])
+void session_new_token(char out[SESSION_TOKEN_TEXT])
 {
     unsigned char raw[TOKEN_BYTES];
     randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(out, TOKEN_TEXT, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(out, SESSION_TOKEN_TEXT, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 void session_hash_token(const char *token, char out[65])
@@ -50,7 +50,7 @@ void session_hash_token(const char *token, char out[65])
 
 bool session_token_shape(const char *t)
 {
-    if (t == NULL || strlen(t) != TOKEN_TEXT - 1)
+    if (t == NULL || strlen(t) != SESSION_TOKEN_TEXT - 1)
         return false;
     for (const char *p = t; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -199,9 +199,9 @@ static const struct job_kind sweep_kind = {"sessions-sweep", sweep_expired, SESS
 
 const char *session_start(struct req *req, struct res *res, int64_t user_id, const char **device)
 {
-    char token[TOKEN_TEXT], hash[65], csrf[TOKEN_TEXT];
-    random_token(token);
-    random_token(csrf);
+    char token[SESSION_TOKEN_TEXT], hash[65], csrf[SESSION_TOKEN_TEXT];
+    session_new_token(token);
+    session_new_token(csrf);
     session_hash_token(token, hash);
     int64_t now = clock_now_ms();
     int64_t id = id_new();
@@ -356,8 +356,8 @@ static int session_guard(struct req *req, struct res *res)
         if (session_token_shape(csrf)) {
             req->csrf_token = arena_strdup(req->arena, csrf);
         } else {
-            char fresh[TOKEN_TEXT];
-            random_token(fresh);
+            char fresh[SESSION_TOKEN_TEXT];
+            session_new_token(fresh);
             req->csrf_token = arena_strdup(req->arena, fresh);
             req->csrf_unsent = true; /* the cookie follows with a form (page_sent) */
         }
@@ -436,7 +436,7 @@ static void page_sent(struct req *req, struct res *res, const char *html, size_t
 {
     if (!req->csrf_unsent)
         return;
-    char field[TOKEN_TEXT + 16];
+    char field[SESSION_TOKEN_TEXT + 16];
     int n = snprintf(field, sizeof(field), "value=\"%s\"", req->csrf_token);
     if (n > 0 && memmem(html, len, field, (size_t)n) != NULL) {
         set_cookie(req, res, cookie_csrf, req->csrf_token, DEVICE_MAX_AGE_S);

@@ -15,6 +15,7 @@ enum {
     DAY_MS = 24 * 60 * 60 * 1000,
     SESSIONS_PER_PERSON = 50,          /* the most recent; older ones end */
     SESSION_SWEEP_MS = 60 * 60 * 1000, /* expired sessions are deleted this often */
+    SESSION_TOKEN_TEXT = 44, /* a token: base64url of 32 bytes, without padding, plus NUL */
 };
 
 struct session_config {
@@ -46,6 +47,9 @@ enum { SESSION_NONCE_TEXT = 25 }; /* a device cookie's nonce: 24 hex digits */
  * key): on success sets *user_id and nonce. */
 bool session_parse_device(const char *value, const unsigned char key[32], int64_t *user_id,
                           char nonce[SESSION_NONCE_TEXT]);
+/* Writes a new random token (32 bytes from libsodium, in base64url): the
+ * shape of session, CSRF and password-reset tokens. */
+void session_new_token(char out[SESSION_TOKEN_TEXT]);
 /* True when t has the shape of a session token (43 base64url characters). */
 bool session_token_shape(const char *t);
 /* The token of an "Authorization: Bearer TOKEN" header value, or NULL. */

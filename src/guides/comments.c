@@ -429,8 +429,10 @@ static int comments_feed(struct req *req, struct res *res)
 
 static int moderation_page(struct req *req, struct res *res)
 {
-    (void)req;
     json_t *m = res_model(res);
+    /* a reply that came back with an error: its comment's box opens again */
+    int64_t replying =
+        json_object_size(req->errors) > 0 ? id_from(json_object_get(req->params, "id")) : 0;
     json_object_set_new(m, "title", json_string("Comments"));
     static const char *const statuses[] = {"pending", "spam", "approved"};
     for (int k = 0; k < 3; k++) {
@@ -448,6 +450,9 @@ static int moderation_page(struct req *req, struct res *res)
             char date[32];
             guides_date(json_integer_value(json_object_get(row, "created_at")), date);
             json_object_set_new(row, "date", json_string(date));
+            json_object_set_new(
+                row, "replying",
+                json_boolean(replying != 0 && id_from(json_object_get(row, "id")) == replying));
         }
         json_object_set_new(m, statuses[k], rows);
     }
@@ -572,9 +577,9 @@ const struct route comments_routes[] = {
            .type = FIELD_TEXT,
            .required = true,
            .max = COMMENT_TEXT_MAX},
-          {.name = "parent", .label = "Reply to", .type = FIELD_ID},
-          {.name = "website", .type = FIELD_STRING, .max = 500},
-          {.name = "t", .type = FIELD_STRING, .max = 200}}},
+          {.name = "parent", .label = "Reply to", .type = FIELD_ID, .hidden = true},
+          {.name = "website", .type = FIELD_STRING, .max = 500, .hidden = true},
+          {.name = "t", .type = FIELD_STRING, .max = 200, .hidden = true}}},
     {.method = "GET",
      .pattern = "/guides/{slug}/comments.atom",
      .handler = comments_feed,
@@ -617,7 +622,7 @@ const struct route comments_routes[] = {
      .handler = settings_page,
      .view = "admin-settings",
      .auth = AUTH_OPERATOR,
-     .fields = {{.name = "saved", .type = FIELD_BOOL}}},
+     .fields = {{.name = "saved", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "POST",
      .pattern = "/admin/settings",
      .handler = save_settings,

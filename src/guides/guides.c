@@ -584,7 +584,7 @@ static int unpublish(struct req *req, struct res *res)
          .required = true,                                                                         \
          .max = GUIDE_BODY_MAX},                                                                   \
     {                                                                                              \
-        .name = "preview", .type = FIELD_BOOL                                                      \
+        .name = "preview", .type = FIELD_BOOL, .hidden = true                                      \
     }
 
 const struct route guides_routes[] = {
@@ -598,9 +598,15 @@ const struct route guides_routes[] = {
      .pattern = "/guides/{slug}",
      .handler = guides_article,
      .view = "guide",
-     .fields = {{.name = "page", .label = "Page", .type = FIELD_INT, .min = 1, .max = 1000},
-                {.name = "reply", .label = "Reply to", .type = FIELD_ID},
-                {.name = "posted", .type = FIELD_CHOICE, .choices = posted_states}}},
+     .fields =
+         {{.name = "page",
+           .label = "Page",
+           .type = FIELD_INT,
+           .min = 1,
+           .max = 1000,
+           .hidden = true},
+          {.name = "reply", .label = "Reply to", .type = FIELD_ID, .hidden = true},
+          {.name = "posted", .type = FIELD_CHOICE, .choices = posted_states, .hidden = true}}},
     {.method = "GET",
      .pattern = "/admin/guides",
      .handler = admin_list,
@@ -624,7 +630,7 @@ const struct route guides_routes[] = {
      .handler = edit_page,
      .view = "admin-guide-edit",
      .auth = AUTH_OPERATOR,
-     .fields = {{.name = "saved", .type = FIELD_BOOL}}},
+     .fields = {{.name = "saved", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "POST",
      .pattern = "/admin/guides/{id:id}",
      .handler = save_guide,

@@ -228,6 +228,18 @@ static void set_error(struct req *req, const struct field *f, const char *fmt, .
     json_object_set_new(req->errors, f->name, json_string(msg));
 }
 
+/* A required field left empty: choices (radio buttons, checkboxes) are
+ * chosen, not typed. */
+static void set_missing(struct req *req, const struct field *f)
+{
+    if (f->type == FIELD_CHOICE)
+        set_error(req, f, "%s: choose one.", label_of(f));
+    else if (f->type == FIELD_CHOICES)
+        set_error(req, f, "%s: choose at least one.", label_of(f));
+    else
+        set_error(req, f, "%s is required.", label_of(f));
+}
+
 /* Control characters, and the noncharacters U+FFFE and U+FFFF, which no text
  * needs and XML (our feeds) forbids. */
 static bool has_control(const char *s, size_t n, bool allow_lines)
@@ -370,7 +382,7 @@ static json_t *check_value(struct req *req, const struct field *f, json_t *v)
     case FIELD_CHOICE:
         if (json_is_string(v) && json_string_length(v) == 0) {
             if (f->required)
-                set_error(req, f, "%s is required.", label_of(f));
+                set_missing(req, f);
             return NULL;
         }
         if (!json_is_string(v) || !in_choices(f, json_string_value(v))) {
@@ -406,7 +418,7 @@ static json_t *check_value(struct req *req, const struct field *f, json_t *v)
                 json_array_append(out, item);
         }
         if (f->required && json_array_size(out) == 0) {
-            set_error(req, f, "%s needs at least one choice.", label_of(f));
+            set_missing(req, f);
             json_decref(out);
             return NULL;
         }
@@ -459,7 +471,7 @@ void input_validate(const struct route *r, struct req *req, json_t *raw)
             else if (f->type == FIELD_CHOICES && !f->required)
                 json_object_set_new(req->input, f->name, json_array());
             else if (f->required)
-                set_error(req, f, "%s is required.", label_of(f));
+                set_missing(req, f);
             continue;
         }
         json_t *ok = check_value(req, f, v);

@@ -34,6 +34,11 @@ struct field {
     bool required;
     int64_t min, max;
     const char *const *choices; /* NULL-terminated, for FIELD_CHOICE(S) */
+    /* No input the person sees: a query parameter or a hidden form field.
+     * Its error is listed in the form's summary without a link; every other
+     * field's input has the field's name as its id (the summary links to
+     * #NAME, and its message sits in #NAME-error beside it). */
+    bool hidden;
 };
 
 /* How a route treats sessions (filled in by the accounts module). */

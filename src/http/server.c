@@ -225,6 +225,7 @@ static const char *status_title(int status)
     case 404: return "Page not found";
     case 405: return "Method not allowed";
     case 409: return "Not possible right now";
+    case 410: return "No longer available";
     case 413: return "Too large";
     case 415: return "Unsupported content type";
     case 422: return "Please check the form";
@@ -327,8 +328,19 @@ static enum MHD_Result send_page(struct ctx *cx, int status, const char *view)
     return send_body(cx, status, "text/html; charset=utf-8", body, len);
 }
 
+/* True when the route declares field without an input the person sees. */
+static bool field_hidden(const struct route *route, const char *field)
+{
+    for (size_t i = 0; i < ROUTE_MAX_FIELDS && route->fields[i].name != NULL; i++)
+        if (strcmp(route->fields[i].name, field) == 0)
+            return route->fields[i].hidden;
+    return false;
+}
+
 /* A form that failed validation: the page again, with errors and input,
- * answered with res->status when the handler chose one (401, 429), else 422. */
+ * answered with res->status when the handler chose one (401, 429), else 422.
+ * The model's error_list has each message with its field, and whether the
+ * summary links to the field's input (templates/partials/error-summary.html). */
 static enum MHD_Result send_invalid(struct ctx *cx)
 {
     struct req *req = &cx->req;
@@ -351,7 +363,8 @@ static enum MHD_Result send_invalid(struct ctx *cx)
     const char *field;
     json_t *msg;
     json_object_foreach (req->errors, field, msg)
-        json_array_append_new(list, json_pack("{s:s, s:O}", "field", field, "message", msg));
+        json_array_append_new(list, json_pack("{s:s, s:O, s:b}", "field", field, "message", msg,
+                                              "link", !field_hidden(req->route, field)));
     json_object_set(model, "errors", req->errors);
     json_object_set_new(model, "error_list", list);
     json_object_set(model, "input", req->typed);

@@ -137,7 +137,7 @@ const struct route pages_routes[] = {
      .pattern = "/",
      .handler = landing,
      .view = "landing",
-     .fields = {{.name = "deleted", .type = FIELD_BOOL}}},
+     .fields = {{.name = "deleted", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "GET", .pattern = "/healthz", .handler = health, .sessionless = true},
     {.method = "GET",
      .pattern = "/manifest.webmanifest",

@@ -33,14 +33,34 @@
   }, true);
 })();
 
-// Sign-up: start with the browser's time zone instead of UTC.
-for (const input of document.querySelectorAll('input[data-time-zone]')) {
-  if (input.value) continue;
-  try {
-    input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-  } catch {
-    // An old browser: the server falls back to UTC, changeable in settings.
+// Sign-up: start with the browser's time zone instead of UTC, when the list
+// has it. The server marks the select only while nothing was chosen (a form
+// that came back keeps the person's choice). Browsers name a few zones by
+// their old names (ICU's), which the list knows by today's.
+{
+  const renamed = {
+    'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Katmandu': 'Asia/Kathmandu', 'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+    'Asia/Rangoon': 'Asia/Yangon', 'Europe/Kiev': 'Europe/Kyiv', 'Atlantic/Faeroe': 'Atlantic/Faroe',
+    'America/Godthab': 'America/Nuuk', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+    'America/Indianapolis': 'America/Indiana/Indianapolis', 'America/Louisville': 'America/Kentucky/Louisville',
+  };
+  for (const select of document.querySelectorAll('select[data-time-zone]')) {
+    try {
+      const found = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const zone = renamed[found] || found;
+      if (zone && Array.from(select.options).some((o) => o.value === zone)) select.value = zone;
+    } catch {
+      // An old browser: UTC stays chosen, changeable here or in settings.
+    }
   }
+}
+
+// A form that came back with errors: move focus to its summary, so the first
+// thing seen and read is what to fix; its links lead to each field. Without
+// this script the page title starts with "Error: ".
+{
+  const summary = document.querySelector('.error-summary');
+  if (summary) summary.focus();
 }
 
 // Live pages: a region marked data-live="NAME" data-live-on="TYPES" (event

@@ -34,7 +34,8 @@ test('without JavaScript, a form with a mistake comes back with the message next
   assert.equal(await email.getAttribute('aria-invalid'), 'true');
   assert.match(await page.locator('#email-error').textContent(), /email address like name@example\.org/);
   assert.equal(await email.getAttribute('aria-describedby'), 'email-error');
-  assert.ok(await page.getByRole('alert').isVisible(), 'the error summary shows');
+  assert.ok(await page.locator('.error-summary').isVisible(), 'the error summary shows');
+  assert.match(await page.title(), /^Error: /, 'the title says so, without JavaScript');
   const trap = await page.locator('.field:has(#website)').boundingBox();
   assert.ok(trap.width <= 1 && trap.height <= 1, 'the honeypot takes no room');
   assert.equal(await page.getByRole('textbox', { name: /leave this field/i }).count(), 0,

@@ -92,6 +92,12 @@ const REQUESTS = {
   }),
   'POST /account/password': (w) => ({ body: { current_password: w.one.password, password: 'a fresh quiet lantern path' } }),
   'POST /account/sessions/{id:id}/revoke': (w) => ({ id: w.extraSession }),
+  'POST /reset': (w) => {
+    const link = run(['admin', 'reset-link', w.stranger.email, '--db', server.db]);
+    assert.equal(link.status, 0, link.stderr);
+    const token = new URL(link.stdout.trim()).searchParams.get('token');
+    return { person: null, body: { token, password: 'a fresh quiet lantern path' } };
+  },
   'POST /pair/invite': (w) => ({ person: w.stranger }),
   'POST /pair/join': (w) => ({ person: w.stranger, body: { code: w.code } }),
   'POST /share/ask/{id:id}/answer': (w) => ({ id: w.askId }),

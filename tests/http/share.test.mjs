@@ -361,12 +361,13 @@ test('an answer sent after the reveal comes back in the comment box, unsent and 
   const res = await form(one, '/share/answer', { text: typed });
   assert.equal(res.status, 409);
   assert.match(res.html, /<div class="notice" role="alert"><p>[^<]*no longer change[^<]*comment box/);
-  assert.equal(textarea(res.html, 'comment'), escapeHtml(typed), 'what was typed is kept');
-  assert.doesNotMatch(res.html, /<textarea id="comment"[^>]*aria-invalid/, 'the comment box is marked invalid');
+  assert.match(res.html, /<label for="text">Add to the conversation<\/label>/, 'the comment box it is in');
+  assert.equal(textarea(res.html, 'text'), escapeHtml(typed), 'what was typed is kept');
+  assert.doesNotMatch(res.html, /<textarea id="text"[^>]*aria-invalid/, 'the comment box is marked invalid');
   assert.doesNotMatch(res.html, /class="field-error"/);
   const pastDay = await form(two, `/share/${day}/answer`, { text: typed });
   assert.equal(pastDay.status, 409);
-  assert.equal(textarea(pastDay.html, 'comment'), escapeHtml(typed));
+  assert.equal(textarea(pastDay.html, 'text'), escapeHtml(typed));
   // Nothing was posted or changed.
   const view = await json(one, `/share/${day}`);
   assert.deepEqual(view.comments, []);
@@ -1474,8 +1475,8 @@ test('a form with errors comes back with what was typed', async () => {
   const longComment = `${'m'.repeat(2001)} ${unique('cmt')}`;
   res = await form(one, `/share/${day}/comments`, { text: longComment });
   assert.equal(res.status, 422);
-  assert.equal(textarea(res.html, 'comment'), longComment);
-  assert.match(res.html, /id="comment-error">[^<]*2000/);
+  assert.equal(textarea(res.html, 'text'), longComment);
+  assert.match(res.html, /id="text-error">[^<]*2000/);
 
   // A past day, still open.
   advance(DAY);

@@ -193,6 +193,9 @@ int share_dive_page(struct req *req, struct res *res)
     } else {
         json_object_set_new(m, "dive", json_null());
         json_object_set(m, "finished", json_object_get(req->input, "finished"));
+        /* a form that came back keeps the way chosen */
+        const char *mode = json_string_value(json_object_get(req->typed, "mode"));
+        json_object_set_new(m, "mode_writing", json_boolean(mode && !strcmp(mode, "writing")));
     }
     return share_dive_history(req, m);
 }

@@ -43,20 +43,42 @@ bool share_wants_category(const struct share_settings *s, const char *slug)
     return false;
 }
 
+/* True when list (an array of strings, or one string, as a form or JSON
+ * sent it) holds name. */
+static bool listed(const json_t *list, const char *name)
+{
+    if (json_is_string(list))
+        return strcmp(json_string_value(list), name) == 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach (list, i, v)
+        if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
+            return true;
+    return false;
+}
+
 int share_settings_page(struct req *req, struct res *res)
 {
     struct share_settings s;
     if (share_load_settings(req, &s) != 0)
         return -1;
+    /* a form that came back shows what was chosen, not what is saved */
+    bool back = json_object_size(req->errors) > 0;
+    const char *depth =
+        back ? json_string_value(json_object_get(req->typed, "depth")) : question_depths[s.depth];
+    const json_t *chosen = back ? json_object_get(req->typed, "categories") : s.categories;
     json_t *m = res_model(res), *depths = json_array(), *cats = json_array();
     share_set_title(res, "Question settings");
     for (int d = 0; d < DEPTHS; d++)
-        json_array_append_new(
-            depths, json_pack("{s:s, s:b}", "name", question_depths[d], "selected", d == s.depth));
+        json_array_append_new(depths,
+                              json_pack("{s:s, s:b, s:b}", "name", question_depths[d], "selected",
+                                        depth != NULL && !strcmp(depth, question_depths[d]),
+                                        "first", d == 0));
     for (const char *const *c = questions_categories(); *c; c++)
-        json_array_append_new(cats, json_pack("{s:s, s:s, s:b}", "name", *c, "label",
-                                              questions_category_label(*c), "selected",
-                                              share_wants_category(&s, *c)));
+        json_array_append_new(cats,
+                              json_pack("{s:s, s:s, s:b, s:b}", "name", *c, "label",
+                                        questions_category_label(*c), "selected",
+                                        listed(chosen, *c), "first", c == questions_categories()));
     json_object_set_new(m, "depth", json_string(question_depths[s.depth]));
     json_object_set(m, "saved", json_object_get(req->input, "saved"));
     json_object_set_new(m, "depths", depths);

@@ -195,7 +195,8 @@ static void stop(void)
 /* the question a day's answer answers (its key), so a swap cannot move it */
 #define QUESTION_FIELD                                                                             \
     {                                                                                              \
-        .name = "question_key", .label = "Question", .type = FIELD_STRING, .max = QUESTION_KEY     \
+        .name = "question_key", .label = "Question", .type = FIELD_STRING, .max = QUESTION_KEY,    \
+        .hidden = true                                                                             \
     }
 
 /* Reactions and comments on an open item whose page is at base. */
@@ -211,7 +212,8 @@ static void stop(void)
                  .label = "Reaction",                                                              \
                  .type = FIELD_CHOICE,                                                             \
                  .required = true,                                                                 \
-                 .choices = share_reactions}}},                                                    \
+                 .choices = share_reactions,                                                       \
+                 .hidden = true}}}, /* the buttons' value */                                       \
     {                                                                                              \
         .method = "POST", .pattern = base "/comments", .handler = share_comment, .form = page,     \
         .view = template, .auth = AUTH_COUPLE, .body_max = SHARE_BODY,                             \
@@ -242,7 +244,7 @@ static const struct route routes[] = {
      .view = "share/today",
      .auth = AUTH_COUPLE,
      .body_max = SHARE_BODY,
-     .fields = {{.name = "day", .label = "Day", .type = FIELD_DATE}}},
+     .fields = {{.name = "day", .label = "Day", .type = FIELD_DATE, .hidden = true}}},
     {.method = "POST",
      .pattern = "/share/ask",
      .handler = share_ask,
@@ -278,13 +280,18 @@ static const struct route routes[] = {
      .view = "share/archive",
      .auth = AUTH_COUPLE,
      .fields = {{.name = "q", .label = "Search", .type = FIELD_STRING, .max = 100},
-                {.name = "page", .label = "Page", .type = FIELD_INT, .min = 1, .max = 1000}}},
+                {.name = "page",
+                 .label = "Page",
+                 .type = FIELD_INT,
+                 .min = 1,
+                 .max = 1000,
+                 .hidden = true}}},
     {.method = "GET",
      .pattern = "/share/settings",
      .handler = share_settings_page,
      .view = "share/settings",
      .auth = AUTH_COUPLE,
-     .fields = {{.name = "saved", .type = FIELD_BOOL}}},
+     .fields = {{.name = "saved", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "POST",
      .pattern = "/share/settings",
      .handler = share_save_settings,
@@ -293,12 +300,12 @@ static const struct route routes[] = {
      .auth = AUTH_COUPLE,
      .body_max = SHARE_BODY,
      .fields = {{.name = "depth",
-                 .label = "Depth",
+                 .label = "How deep",
                  .type = FIELD_CHOICE,
                  .required = true,
                  .choices = question_depths},
                 {.name = "categories",
-                 .label = "Categories",
+                 .label = "Topics",
                  .type = FIELD_CHOICES,
                  .required = true,
                  .choices = question_categories}}},
@@ -312,7 +319,7 @@ static const struct route routes[] = {
      .handler = share_dive_page,
      .view = "share/deep-dive",
      .auth = AUTH_COUPLE,
-     .fields = {{.name = "finished", .type = FIELD_BOOL}}},
+     .fields = {{.name = "finished", .type = FIELD_BOOL, .hidden = true}}},
     {.method = "POST",
      .pattern = "/share/deep-dive",
      .handler = share_dive_start,
@@ -355,7 +362,8 @@ static const struct route routes[] = {
                  .label = "Question",
                  .type = FIELD_INT,
                  .min = 1,
-                 .max = DIVE_QUESTIONS}}},
+                 .max = DIVE_QUESTIONS,
+                 .hidden = true}}},
     {.method = "POST",
      .pattern = "/share/deep-dive/end",
      .handler = share_dive_end,
@@ -373,7 +381,8 @@ static const struct route routes[] = {
                  .label = "How",
                  .type = FIELD_CHOICE,
                  .required = true,
-                 .choices = share_dive_modes}}},
+                 .choices = share_dive_modes,
+                 .hidden = true}}},
     {.method = "GET",
      .pattern = "/share/deep-dive/{id:id}",
      .handler = share_dive_evening,
