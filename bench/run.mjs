@@ -70,6 +70,7 @@ const targets = [
   { path: '/api/v1/', name: 'landing JSON' },
   { path: '/us', name: 'Us page (signed in)', auth: a },
   { path: '/share', name: 'Share page (signed in)', auth: a },
+  { path: '/signals', name: 'Signals page (signed in)', auth: a },
   { path: '/guides', name: 'guides index' },
   { path: '/guides/welcome-to-hearth', name: 'a guide with its form' },
   { path: '/guides/feed.atom', name: 'guides feed' },
@@ -161,11 +162,27 @@ for (let i = 0; i < 200; i++) {
   lag.push(performance.now() - t0);
 }
 lag.sort((x, y) => x - y);
+// a gesture to the partner: 30 an hour each, so 30 from each side
+const an = await openStream(`${url}/events`, { authorization: `Bearer ${a}` });
+const gestureLag = [];
+for (let i = 0; i < 60; i++) {
+  const [from, to] = i % 2 ? [b, an] : [a, bo];
+  const seen = to.events.length;
+  const t0 = performance.now();
+  const res = await post('/signals/gestures', from, { kind: 'hug' });
+  if (res.status !== 201) throw new Error(`gesture answered ${res.status}`);
+  await to.until((e, k) => k >= seen && e.type === 'signals.gesture', 2000);
+  gestureLag.push(performance.now() - t0);
+}
+gestureLag.sort((x, y) => x - y);
+an.close();
 console.log(`\nlive events: ${open} of ${STREAMS} streams open from ${sessions.length} sessions; ` +
   `server memory ${rssIdle.toFixed(1)} MiB without them, ${rssStreams.toFixed(1)} MiB with them ` +
   `(${((rssStreams - rssIdle) * 1024 / Math.max(open, 1)).toFixed(1)} KiB a stream)`);
 console.log(`action to event on the partner's stream (a reaction, 200 times): p50 ` +
   `${lag[100].toFixed(1)} ms, p99 ${lag[197].toFixed(1)} ms (client side, loopback)`);
+console.log(`a gesture to the partner's stream (60 gestures): p50 ${gestureLag[30].toFixed(1)} ms, ` +
+  `p99 ${gestureLag[59].toFixed(1)} ms`);
 for (const s of [...streams, bo]) s.close();
 server.kill('SIGTERM');
 await new Promise((r) => server.on('exit', r));

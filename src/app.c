@@ -25,9 +25,10 @@
 #include "pages/keepsake.h"
 #include "pages/pages.h"
 #include "practices/share/share.h"
+#include "practices/signals/signals.h"
 #include "store/jobs.h"
 
-static const struct practice *const practices[] = {&share_practice, NULL};
+static const struct practice *const practices[] = {&share_practice, &signals_practice, NULL};
 
 /* Modules with tables before the practices, in the order they migrate. */
 static const char *const core_modules[] = {"core", "auth", "guides"};

@@ -101,6 +101,13 @@ void tz_date(const char *name, int64_t ms, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", y, m, d);
 }
 
+int64_t tz_midnight(const char *name, int64_t ms)
+{
+    struct icaltimetype t = local_time(name, ms);
+    int64_t into = ((int64_t)t.hour * 3600 + t.minute * 60 + t.second) * 1000 + ms % 1000;
+    return ms - into;
+}
+
 void tz_format(const char *name, int64_t ms, char out[32])
 {
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

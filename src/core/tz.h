@@ -17,6 +17,10 @@ json_t *tz_names(void);
  * An unknown zone counts as UTC. */
 void tz_date(const char *name, int64_t ms, char out[11]);
 
+/* The start of the local day of ms in zone name (the last local
+ * midnight), in ms. */
+int64_t tz_midnight(const char *name, int64_t ms);
+
 /* Writes ms as local time in zone name, "26 Nov 2026, 09:14", into out. */
 void tz_format(const char *name, int64_t ms, char out[32]);
 

@@ -21,32 +21,39 @@ void home_set_practices(const struct practice *const *list)
 }
 
 /* The card of practice p for the request, or NULL when it has none today. */
+/* Renders card with the practice's card template; its forms get the
+ * request's CSRF token. Returns the HTML (new) or NULL. */
+static json_t *card_html(struct req *req, const struct practice *p, json_t *card)
+{
+    struct buf html;
+    buf_init(&html, VIEW_MAX_PAGE);
+    char view[64];
+    snprintf(view, sizeof(view), "%s/card", p->name);
+    json_object_set_new(card, "csrf", json_string(req->csrf_token ? req->csrf_token : ""));
+    int rc = view_plain(view, card, &html);
+    json_object_del(card, "csrf");
+    json_t *out = rc == 0 ? json_stringn(html.data ? html.data : "", html.len) : NULL;
+    buf_free(&html);
+    return out;
+}
+
+/* The card of practice p for the request (*out, new), its card model
+ * absent when it has none today. */
 static int card_of(struct req *req, const struct practice *p, json_t **out)
 {
-    json_t *card = NULL;
-    *out = json_pack("{s:s, s:s, s:s}", "name", p->name, "label", p->label, "path", p->path);
-    if (p->today == NULL)
-        return 0;
-    if (p->today(req, &card) != 0)
+    json_t *card = NULL, *html = NULL;
+    *out = NULL;
+    if (p->today != NULL && p->today(req, &card) != 0)
         return -1;
-    if (card == NULL)
-        return 0;
-    if (!req->api) {
-        struct buf html;
-        buf_init(&html, VIEW_MAX_PAGE);
-        char view[64];
-        snprintf(view, sizeof(view), "%s/card", p->name);
-        int rc = view_plain(view, card, &html);
-        if (rc == 0)
-            json_object_set_new(*out, "card_html",
-                                json_stringn(html.data ? html.data : "", html.len));
-        buf_free(&html);
-        if (rc != 0) {
-            json_decref(card);
-            return -1;
-        }
+    if (card != NULL && !req->api && (html = card_html(req, p, card)) == NULL) {
+        json_decref(card);
+        return -1;
     }
-    json_object_set_new(*out, "card", card);
+    *out = json_pack("{s:s, s:s, s:s}", "name", p->name, "label", p->label, "path", p->path);
+    if (html != NULL)
+        json_object_set_new(*out, "card_html", html);
+    if (card != NULL)
+        json_object_set_new(*out, "card", card);
     return 0;
 }
 

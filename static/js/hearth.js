@@ -69,10 +69,45 @@
 // unless the person is typing in it. Events are hints: the page itself comes
 // through the usual access rules. The stream is closed while the tab is
 // hidden; coming back refreshes once. Without this script a reload shows the
-// same.
+// same. On every page of a paired person (body[data-signals]) a gesture from
+// the partner is announced: a small note that can be dismissed.
 (() => {
   const regions = () => Array.from(document.querySelectorAll('[data-live]'));
-  if (regions().length === 0 || !window.EventSource || !window.fetch) return;
+  const signals = document.body.hasAttribute('data-signals');
+  if ((regions().length === 0 && !signals) || !window.EventSource || !window.fetch) return;
+
+  // A gesture: fetched for its recipient (the event carries only its id)
+  // and shown in the announcement area, newest on top, until dismissed.
+  const announce = async (id) => {
+    const area = document.querySelector('[data-announce]');
+    if (!area || !/^\d+$/.test(id)) return;
+    let gesture;
+    try {
+      const res = await fetch(`/api/v1/signals/gestures/${id}`, { credentials: 'same-origin' });
+      if (!res.ok) return;
+      ({ gesture } = await res.json());
+    } catch {
+      return;
+    }
+    const note = document.createElement('div');
+    note.className = 'announce-item';
+    const icon = document.createElement('span');
+    icon.className = 'gesture-icon';
+    icon.innerHTML = gesture.icon_html; // the server's own drawing
+    const text = document.createElement('p');
+    const who = document.createElement('strong');
+    who.textContent = `${gesture.from} sent you ${gesture.words}`;
+    text.append(who);
+    if (gesture.note) text.append(document.createElement('br'), `“${gesture.note}”`);
+    const dismiss = document.createElement('button');
+    dismiss.type = 'button';
+    dismiss.className = 'announce-close';
+    dismiss.setAttribute('aria-label', 'Dismiss');
+    dismiss.textContent = '×';
+    dismiss.addEventListener('click', () => note.remove());
+    note.append(icon, text, dismiss);
+    area.prepend(note);
+  };
 
   const wants = (region, type) =>
     (region.dataset.liveOn || '*').split(/\s+/).some((t) =>
@@ -126,7 +161,9 @@
       } catch {
         return;
       }
-      if (typeof type === 'string') refresh(type);
+      if (typeof type !== 'string') return;
+      if (type === 'signals.gesture' && signals) announce(String(JSON.parse(event.data).id));
+      refresh(type);
     };
   };
   const close = () => {
