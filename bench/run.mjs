@@ -63,6 +63,22 @@ await fetch(`${url}/api/v1/pair/join`, {
   body: JSON.stringify({ code: invite.code }),
 });
 
+// Trust with something on it: a promise each, and one partner's weekly notes.
+const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+for (const [token, text] of [[a, 'I will book the table'], [b, 'I will fix the bike']]) {
+  await fetch(`${url}/api/v1/trust/promises`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ text, due: tomorrow }),
+  });
+}
+await fetch(`${url}/api/v1/trust/state-of-us`, {
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${b}` },
+  body: JSON.stringify({
+    appreciation_1: 'the soup', appreciation_2: 'the walk', appreciation_3: 'the call',
+    went_well: 'Sunday', feel: 'tired', about: 'mornings', need: 'sleep', loved: 'a slow breakfast',
+  }),
+});
+
 const targets = [
   { path: '/', name: 'landing page' },
   { path: '/healthz', name: 'health (one query)' },
@@ -71,6 +87,8 @@ const targets = [
   { path: '/us', name: 'Us page (signed in)', auth: a },
   { path: '/share', name: 'Share page (signed in)', auth: a },
   { path: '/signals', name: 'Signals page (signed in)', auth: a },
+  { path: '/trust', name: 'Trust page (signed in)', auth: a },
+  { path: '/trust/state-of-us', name: 'State of Us (signed in)', auth: a },
   { path: '/guides', name: 'guides index' },
   { path: '/guides/welcome-to-hearth', name: 'a guide with its form' },
   { path: '/guides/feed.atom', name: 'guides feed' },

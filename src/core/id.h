@@ -10,6 +10,9 @@
 
 /* Returns a new id; never 0. */
 int64_t id_new(void);
+/* Returns a new id greater than every id this function returned before in
+ * this process, for what must keep the order it happened in (events). */
+int64_t id_new_ordered(void);
 /* Parses a decimal id of len bytes; returns 0, or -1 when it is not a
  * positive 63-bit number. */
 int id_parse(const char *s, size_t len, int64_t *out);

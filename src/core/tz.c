@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/arena.h"
 #include <time.h>
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -140,4 +142,86 @@ int tz_day_words(const char *day, const char *today, char out[TZ_DAY_WORDS])
     else
         snprintf(out, TZ_DAY_WORDS, "%s %u %s %u", weekday, d, months[m - 1], y);
     return 0;
+}
+
+int64_t tz_day_number(const char *day)
+{
+    unsigned y, m, d;
+    char rest;
+    if (day == NULL || strlen(day) != 10 || sscanf(day, "%4u-%2u-%2u%c", &y, &m, &d, &rest) != 3 ||
+        m < 1 || m > 12 || d < 1 || d > 31)
+        return INT64_MIN;
+    /* days from the civil calendar (eras of 400 years) */
+    int64_t yy = (int64_t)y - (m <= 2);
+    int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+    int64_t yoe = yy - era * 400;
+    int64_t doy = (153 * ((int64_t)m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void tz_day_of(int64_t number, char out[11])
+{
+    int64_t z = number + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), (unsigned)m, (unsigned)d);
+}
+
+int tz_iso_week(const char *day, char out[9])
+{
+    int64_t n = tz_day_number(day);
+    if (n == INT64_MIN)
+        return -1;
+    int64_t weekday = ((n % 7) + 7 + 3) % 7; /* 0 Monday: 1970-01-01 was a Thursday */
+    int64_t thursday = n - weekday + 3;
+    char th[11];
+    tz_day_of(thursday, th);
+    char jan1[11];
+    snprintf(jan1, sizeof(jan1), "%.4s-01-01", th);
+    int64_t week = (thursday - tz_day_number(jan1)) / 7 + 1;
+    snprintf(out, 9, "%.4s-W%02u", th, (unsigned)(week % 100));
+    return 0;
+}
+
+int64_t tz_day_start(const char *name, const char *day)
+{
+    int64_t n = tz_day_number(day);
+    if (n == INT64_MIN)
+        return INT64_MIN;
+    unsigned y = 0, m = 0, d = 0;
+    sscanf(day, "%4u-%2u-%2u", &y, &m, &d); /* checked by tz_day_number */
+    struct icaltimetype t = icaltime_null_time();
+    t.year = (int)y;
+    t.month = (int)m;
+    t.day = (int)d;
+    pthread_mutex_lock(&tz_lock);
+    icaltimezone *zone = NULL;
+    if (name != NULL && strcmp(name, "UTC") != 0 && tz_valid(name))
+        zone = icaltimezone_get_builtin_timezone(name);
+    if (zone == NULL)
+        zone = icaltimezone_get_utc_timezone();
+    time_t secs = icaltime_as_timet_with_zone(t, zone);
+    pthread_mutex_unlock(&tz_lock);
+    return (int64_t)secs * 1000;
+}
+
+const char *tz_ago(struct arena *a, int64_t now, int64_t then)
+{
+    int64_t minutes = (now - then) / 60000;
+    if (minutes < 1)
+        return "just now";
+    if (minutes < 60)
+        return arena_printf(a, "%lld minute%s ago", (long long)minutes, minutes == 1 ? "" : "s");
+    int64_t hours = minutes / 60;
+    if (hours < 24)
+        return arena_printf(a, "%lld hour%s ago", (long long)hours, hours == 1 ? "" : "s");
+    int64_t days = hours / 24;
+    return days == 1 ? "yesterday" : arena_printf(a, "%lld days ago", (long long)days);
 }

@@ -17,6 +17,23 @@ json_t *tz_names(void);
  * An unknown zone counts as UTC. */
 void tz_date(const char *name, int64_t ms, char out[11]);
 
+/* Calendar days "YYYY-MM-DD". tz_day_number: days since 1970-01-01, or
+ * INT64_MIN when day is not a date; tz_day_of: the day of such a number,
+ * into out[11]. */
+int64_t tz_day_number(const char *day);
+void tz_day_of(int64_t number, char out[11]);
+/* The ISO week of day, "2026-W48", into out[9] (weeks start on Monday; the
+ * first holds the year's first Thursday). 0, or -1 when day is not a date. */
+int tz_iso_week(const char *day, char out[9]);
+/* The moment (ms) day starts in zone name (an unknown zone: UTC), or
+ * INT64_MIN when day is not a date. */
+int64_t tz_day_start(const char *name, const char *day);
+
+/* How long ago then was at now, in words ("just now", "12 minutes ago",
+ * "3 hours ago", "yesterday", "4 days ago"), in a. */
+struct arena;
+const char *tz_ago(struct arena *a, int64_t now, int64_t then);
+
 /* The start of the local day of ms in zone name (the last local
  * midnight), in ms. */
 int64_t tz_midnight(const char *name, int64_t ms);

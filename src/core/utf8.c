@@ -59,6 +59,15 @@ size_t utf8_length(const char *s, size_t n)
     return count;
 }
 
+size_t utf8_prefix(const char *s, size_t n, size_t max)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && count++ == max)
+            return i;
+    return n;
+}
+
 size_t utf8_repair(const char *s, size_t n, char *out)
 {
     const unsigned char *p = (const unsigned char *)s;

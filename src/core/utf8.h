@@ -9,6 +9,9 @@
 bool utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8 s[0..n). */
 size_t utf8_length(const char *s, size_t n);
+/* Bytes of the first max code points of valid UTF-8 s[0..n) (all n when it
+ * holds fewer). */
+size_t utf8_prefix(const char *s, size_t n, size_t max);
 /* Writes s[0..n) to out (which must hold 3*n+1 bytes) with every ill-formed
  * sequence replaced by U+FFFD; returns the bytes written, NUL excluded. */
 size_t utf8_repair(const char *s, size_t n, char *out);

@@ -85,7 +85,7 @@ int events_emit(int64_t couple_id, int64_t user_id, const char *type, int64_t re
     snprintf(ref_text, sizeof(ref_text), "%lld", (long long)ref);
     if (db_exec("INSERT INTO events (id, couple_id, user_id, type, ref, created_at)"
                 " VALUES ($1, $2, $3, $4, $5, $6)",
-                "iiissi", id_new(), couple_id, user_id, type, ref ? ref_text : "",
+                "iiissi", id_new_ordered(), couple_id, user_id, type, ref ? ref_text : "",
                 clock_now_ms()) < 0)
         return DB_ERROR;
     if (couple_id != 0)

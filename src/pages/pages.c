@@ -46,8 +46,9 @@ void pages_set_practices(const struct practice *const *list)
     char everyday[512] = "";
     for (size_t i = 0; list[i] != NULL; i++) {
         const struct practice *p = list[i];
-        json_array_append_new(cards, json_pack("{s:s, s:s, s:s}", "name", p->name, "label",
-                                               p->label, "summary", p->summary));
+        json_array_append_new(cards, json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "name", p->name,
+                                               "label", p->label, "summary", p->summary, "sees",
+                                               p->partner_sees, "never", p->partner_never));
         for (size_t k = 0; k < p->nmoments && n < MOMENTS_MAX; k++)
             day[n++] = &p->moments[k];
         if (p->everyday != NULL)
@@ -110,6 +111,7 @@ static int safety(struct req *req, struct res *res)
     json_object_set_new(m, "signed_in", json_boolean(req->user_id != 0));
     json_object_set_new(m, "paired", json_boolean(req->couple_id != 0));
     json_object_set_new(m, "quick_exit_url", json_string(QUICK_EXIT_URL));
+    json_object_set(m, "practices", json_object_get(registered, "practices"));
     return 0;
 }
 

@@ -28,6 +28,10 @@ struct practice {
     const char *path;     /* "/share": where its card on /us and the landing page lead */
     const char *summary;  /* what it is, in a sentence or two: landing page, guides */
     const char *everyday; /* what it asks of a day, "answer the day's question" */
+    /* For the safety page, a sentence each: what the partner sees of what
+     * you do here, and what they never see. */
+    const char *partner_sees;
+    const char *partner_never;
     const struct practice_moment *moments; /* an ordinary day with it, for the landing page */
     size_t nmoments;
     const struct route *routes;
@@ -62,5 +66,17 @@ struct practice {
     const struct job_kind *jobs;
     size_t njobs;
 };
+
+/* One part of a person's export: the rows of sql (with $1 the person's id
+ * and result types types, as db.h takes them) under key. */
+struct practice_export {
+    const char *key, *sql, *types;
+};
+/* Sets each of the n parts in out. Returns 0 or -1. */
+int practice_export_rows(int64_t user_id, json_t *out, const struct practice_export *parts,
+                         size_t n);
+/* Runs each of the n statements with $1 = id (a person's or a couple's, for
+ * erase_person and couple_ended). Returns 0 or -1. */
+int practice_exec_each(int64_t id, const char *const *sql, size_t n);
 
 #endif

@@ -1295,6 +1295,9 @@ test('the safety page is public: what the partner sees and cannot see, how to le
   assert.match(html, /<h2>What your partner can never see<\/h2>/);
   assert.match(html, /Your sessions, devices, browsers or network addresses\./);
   assert.match(html, /Your email address, password and account settings\./);
+  // each registered practice says what it shows the partner, and what never
+  assert.match(html, /<li><strong>Share:<\/strong> Whether you have answered the day’s question, but not what;/);
+  assert.match(html, /<li><strong>Trust:<\/strong> Your State of Us notes before they have written theirs/);
   assert.match(html, /<a href="\/couple\/leave">Leave your couple<\/a>\. Your partner gets no message\./);
   assert.match(html,
     /<a class="button button-danger" href="https:\/\/www\.wikipedia\.org\/" data-quick-exit rel="noreferrer">Quick exit<\/a>/);

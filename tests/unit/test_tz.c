@@ -52,11 +52,43 @@ static void only_listed_zones_are_zones(void **state)
     tz_shutdown();
 }
 
+static void days_count_weeks_and_start_in_their_zone(void **state)
+{
+    (void)state;
+    tz_init();
+    assert_int_equal(tz_day_number("1970-01-01"), 0);
+    assert_int_equal(tz_day_number("2026-11-29"), 20786);
+    assert_true(tz_day_number("2026-02-30x") == INT64_MIN);
+    char day[11], week[9];
+    tz_day_of(20786, day);
+    assert_string_equal(day, "2026-11-29");
+    tz_day_of(tz_day_number("2024-02-28") + 1, day);
+    assert_string_equal(day, "2024-02-29");
+    const char *const weeks[][2] = {{"2026-11-29", "2026-W48"},
+                                    {"2026-11-30", "2026-W49"},
+                                    {"2021-01-03", "2020-W53"},
+                                    {"2024-12-30", "2025-W01"},
+                                    {"2026-01-01", "2026-W01"}};
+    for (size_t i = 0; i < sizeof(weeks) / sizeof(weeks[0]); i++) {
+        assert_int_equal(tz_iso_week(weeks[i][0], week), 0);
+        assert_string_equal(week, weeks[i][1]);
+    }
+    assert_int_equal(tz_iso_week("not a day", week), -1);
+    /* 2026-11-29 starts at 00:00 in Tokyo (UTC+9): 15:00 UTC the day before */
+    assert_int_equal(tz_day_start("Asia/Tokyo", "2026-11-29"),
+                     (int64_t)20786 * 86400000 - 9 * 3600000);
+    assert_int_equal(tz_day_start("UTC", "2026-11-29"), (int64_t)20786 * 86400000);
+    assert_int_equal(tz_midnight("Asia/Tokyo", (int64_t)20786 * 86400000),
+                     (int64_t)20786 * 86400000 - 9 * 3600000);
+    tz_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(days_read_in_words_with_the_year_only_when_it_differs),
         cmocka_unit_test(only_listed_zones_are_zones),
+        cmocka_unit_test(days_count_weeks_and_start_in_their_zone),
     };
     return cmocka_run_group_tests_name("tz", tests, NULL, NULL);
 }

@@ -103,9 +103,7 @@ static int waiting(struct req *req, json_t *list)
 }
 
 /* What a person's export holds of Share: only what they wrote. */
-static const struct {
-    const char *key, *sql, *types;
-} exports[] = {
+static const struct practice_export exports[] = {
     {"answers",
      "SELECT i.kind, i.day, i.text AS question, a.text AS answer, a.created_at,"
      " a.updated_at FROM share_answers a JOIN share_items i"
@@ -130,12 +128,8 @@ static const struct {
 
 static int export_share(int64_t user_id, json_t *out)
 {
-    json_t *rows;
-    for (size_t k = 0; k < ARRAY_LEN(exports); k++) {
-        if (db_query(&rows, exports[k].sql, exports[k].types, user_id) != DB_OK)
-            return -1;
-        json_object_set_new(out, exports[k].key, rows);
-    }
+    if (practice_export_rows(user_id, out, exports, ARRAY_LEN(exports)) != 0)
+        return -1;
     size_t i;
     json_t *row;
     json_array_foreach (json_object_get(out, "deep_dive_answers"), i, row) {
@@ -156,9 +150,8 @@ static int erase_share(int64_t user_id)
         "DELETE FROM share_comments WHERE user_id = $1",
         "DELETE FROM share_dive_answers WHERE user_id = $1",
     };
-    for (size_t k = 0; k < ARRAY_LEN(erase); k++)
-        if (db_exec(erase[k], "i", user_id) < 0)
-            return -1;
+    if (practice_exec_each(user_id, erase, ARRAY_LEN(erase)) != 0)
+        return -1;
     return db_exec("UPDATE share_items SET text = 'A question from an account that was deleted',"
                    " author_id = NULL WHERE author_id = $1",
                    "i", user_id) < 0
@@ -421,6 +414,11 @@ const struct practice share_practice = {
     .summary = "One question a day. You each answer privately; the answers open only when you "
                "both have. Some are light, some go deeper.",
     .everyday = "answer the day’s question",
+    .partner_sees = "Whether you have answered the day’s question, but not what; your answers once "
+                    "you have both answered, the reactions and comments you add afterwards, the "
+                    "questions you ask them, and your deep-dive answers once you have both "
+                    "answered.",
+    .partner_never = "Your answer to a question before they have answered it too.",
     .moments = moments,
     .nmoments = ARRAY_LEN(moments),
     .routes = routes,

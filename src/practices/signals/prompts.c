@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/assets.h"
+#include "core/tz.h"
 #include "core/util.h"
 #include "practices/signals/internal.h"
 
@@ -66,20 +67,6 @@ void signals_prompts_stop(void)
     nprompts = 0;
 }
 
-/* Days since 1970-01-01 of a date "YYYY-MM-DD" (the civil calendar). */
-static int64_t day_number(const char *day)
-{
-    int y = 0, m = 0, d = 0;
-    if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3)
-        return 0;
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static uint64_t mix(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;
@@ -105,6 +92,6 @@ const char *signals_prompt_today(struct req *req)
     while (gcd(factor, n) != 1)
         factor++;
     uint64_t offset = mix(h) % n;
-    uint64_t d = (uint64_t)(day_number(req->couple->today) % (int64_t)n);
+    uint64_t d = (uint64_t)(tz_day_number(req->couple->today) % (int64_t)n);
     return prompts[(factor * d + offset) % n];
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/tz.h"
 #include "core/util.h"
 #include "practices/signals/internal.h"
 #include "store/db.h"
@@ -71,17 +72,7 @@ const struct signals_choice *signals_find(const struct signals_choice *list, con
 
 const char *signals_ago(struct req *req, int64_t then)
 {
-    int64_t minutes = (clock_now_ms() - then) / 60000;
-    if (minutes < 1)
-        return "just now";
-    if (minutes < 60)
-        return arena_printf(req->arena, "%lld minute%s ago", (long long)minutes,
-                            minutes == 1 ? "" : "s");
-    int64_t hours = minutes / 60;
-    if (hours < 24)
-        return arena_printf(req->arena, "%lld hour%s ago", (long long)hours, hours == 1 ? "" : "s");
-    int64_t days = hours / 24;
-    return days == 1 ? "yesterday" : arena_printf(req->arena, "%lld days ago", (long long)days);
+    return tz_ago(req->arena, clock_now_ms(), then);
 }
 
 void signals_title(struct res *res, const char *title)
@@ -124,9 +115,7 @@ static int card(struct req *req, json_t **out)
 
 /* A person's export: the gestures they sent and received (received notes
  * were written to them), their check-ins and what they love. */
-static const struct {
-    const char *key, *sql, *types;
-} exports[] = {
+static const struct practice_export exports[] = {
     {"gestures_sent",
      "SELECT kind, note, created_at FROM signals_gestures WHERE from_user_id = $1"
      " ORDER BY created_at LIMIT 100000",
@@ -146,13 +135,7 @@ static const struct {
 
 static int export_signals(int64_t user_id, json_t *out)
 {
-    json_t *rows;
-    for (size_t k = 0; k < ARRAY_LEN(exports); k++) {
-        if (db_query(&rows, exports[k].sql, exports[k].types, user_id) != DB_OK)
-            return -1;
-        json_object_set_new(out, exports[k].key, rows);
-    }
-    return 0;
+    return practice_export_rows(user_id, out, exports, ARRAY_LEN(exports));
 }
 
 /* A deleted account's gestures, check-ins and loves go. */
@@ -163,10 +146,7 @@ static int erase_signals(int64_t user_id)
         "DELETE FROM signals_checkins WHERE user_id = $1",
         "DELETE FROM signals_preferences WHERE user_id = $1",
     };
-    for (size_t k = 0; k < ARRAY_LEN(erase); k++)
-        if (db_exec(erase[k], "i", user_id) < 0)
-            return -1;
-    return 0;
+    return practice_exec_each(user_id, erase, ARRAY_LEN(erase));
 }
 
 /* A couple that ends loses its signals: they were between the two. */
@@ -177,10 +157,7 @@ static int end_couple(int64_t couple_id)
         "DELETE FROM signals_checkins WHERE couple_id = $1",
         "DELETE FROM signals_preferences WHERE couple_id = $1",
     };
-    for (size_t k = 0; k < ARRAY_LEN(erase); k++)
-        if (db_exec(erase[k], "i", couple_id) < 0)
-            return -1;
-    return 0;
+    return practice_exec_each(couple_id, erase, ARRAY_LEN(erase));
 }
 
 static int start(void)
@@ -279,6 +256,10 @@ const struct practice signals_practice = {
     .summary = "Small signals when you are apart: a hug, a hand to hold, “thinking of you”, sent "
                "with one tap. Say how you are arriving, and what you love most.",
     .everyday = "send a small gesture",
+    .partner_sees = "The gestures you send them, with their notes; your latest check-in and how "
+                    "long ago it was; what you marked that you love most.",
+    .partner_never = "Whether or when you saw a gesture of theirs, and your earlier check-ins: "
+                     "your chart is yours.",
     .moments = moments,
     .nmoments = ARRAY_LEN(moments),
     .routes = routes,
