@@ -48,6 +48,10 @@ async function world() {
   await apiOk(server, 'POST', `/share/ask/${opened.id}/answer`, { token: one.token, body: { text: 'Yes.' } });
   await apiOk(server, 'POST', `/share/ask/${opened.id}/answer`, { token: two.token, body: { text: 'Yes too.' } });
   await apiOk(server, 'POST', '/share/deep-dive', { token: one.token, body: { mode: 'writing' } }, 201);
+  const due = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10); // tomorrow (UTC)
+  const promise = await apiOk(server, 'POST', '/trust/promises', { token: one.token, body: { text: 'I will call', due } }, 201);
+  const kept = await apiOk(server, 'POST', '/trust/promises', { token: one.token, body: { text: 'I will cook', due } }, 201);
+  await apiOk(server, 'POST', `/trust/promises/${kept.id}/kept`, { token: one.token, body: {} });
   assert.equal(run(['admin', 'grant', one.email, '--db', server.db]).status, 0);
   const guides = await apiOk(server, 'GET', '/guides');
   const slug = guides.guides[0].slug;
@@ -67,7 +71,7 @@ async function world() {
   const second = await apiOk(server, 'POST', '/login', { body: { email: one.email, password: one.password } });
   one.token = second.token; // so the first session can be revoked
   return {
-    one, two, coupleId, today, askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
+    one, two, coupleId, today, due, promiseId: promise.id, keptId: kept.id, askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
     formTime: page.form_time,
   };
 }
@@ -120,6 +124,12 @@ const REQUESTS = {
     body: { name: 'Fault Reader', email: 'fault@example.org', comment: 'Hello.', t: w.formTime },
   }),
 };
+for (const verb of ['withdraw', 'kept', 'not-kept']) {
+  REQUESTS[`POST /trust/promises/{id:id}/${verb}`] = (w) => ({ id: w.promiseId });
+}
+REQUESTS['POST /trust/promises/{id:id}/edit'] = (w) => ({ id: w.promiseId, body: { text: 'I will call twice', due: w.due } });
+REQUESTS['POST /trust/promises/{id:id}/renegotiate'] = (w) => ({ id: w.promiseId, body: { due: w.due, reason: 'Away' } });
+REQUESTS['POST /trust/promises/{id:id}/acknowledge'] = (w) => ({ person: w.two, id: w.keptId });
 for (const action of ['approve', 'spam', 'delete', 'reply']) {
   REQUESTS[`POST /admin/comments/{id:id}/${action}`] = (w) => ({ id: w.commentId });
 }

@@ -50,8 +50,9 @@ test('a promise is for today or later, both see it, and only its maker changes i
   const { one, two } = await newCouple(server, 'promise');
   assert.equal((await call(one, '/trust/promises', { text: 'I will call your mum', due: day(-1) })).status, 422);
   assert.equal((await call(one, '/trust/promises', { text: 'x'.repeat(281), due: day(1) })).status, 422);
-  await send(one, '/trust/promises', { text: 'I will fix the shelf', due: day(2) }, 201);
+  const made = await send(one, '/trust/promises', { text: 'I will fix the shelf', due: day(2) }, 201);
   const seen = find(await json(two, '/trust'), 'I will fix the shelf');
+  assert.equal(made.id, seen.id);
   assert.equal(seen.who, one.name);
   assert.equal(seen.state, 'open');
   assert.equal(seen.mine, false);

@@ -297,10 +297,13 @@ int trust_promise_new(struct req *req, struct res *res)
     if (db_exec("INSERT INTO trust_promises (couple_id, id, user_id, text, due, state,"
                 " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $6)",
                 "iiissi", req->couple_id, id, req->user_id, req_str(req, "text"), due, now) < 0 ||
-        schedule_due(req, id, due) < 0)
+        schedule_due(req, id, due) < 0 || events_emit(req->couple_id, 0, "trust.promise", id) < 0)
         return -1;
     res->status = req->api ? 201 : 0;
-    return changed(req, res, id);
+    if (res_redirect(req, res, "/trust#promises"))
+        return 0;
+    json_object_set_new(res_model(res), "id", json_sprintf("%lld", (long long)id));
+    return 0;
 }
 
 int trust_promise_edit(struct req *req, struct res *res)
