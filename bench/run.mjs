@@ -79,6 +79,15 @@ await fetch(`${url}/api/v1/trust/state-of-us`, {
   }),
 });
 
+// Listen: a conversation in writing with a piece and its reflection.
+const say = async (token, path, body) => (await fetch(`${url}/api/v1${path}`, {
+  method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+  body: JSON.stringify(body),
+})).json();
+const talk = await say(a, '/listen/sessions', { topic: 'How the week went', mode: 'writing' });
+await say(a, `/listen/sessions/${talk.id}/pieces`, { text: 'Tuesday was long and I came home with nothing left.' });
+await say(b, `/listen/sessions/${talk.id}/reflections`, { text: 'What I hear is that Tuesday emptied you.', feelings: ['low'] });
+
 const targets = [
   { path: '/', name: 'landing page' },
   { path: '/healthz', name: 'health (one query)' },
@@ -87,6 +96,8 @@ const targets = [
   { path: '/us', name: 'Us page (signed in)', auth: a },
   { path: '/share', name: 'Share page (signed in)', auth: a },
   { path: '/signals', name: 'Signals page (signed in)', auth: a },
+  { path: '/listen', name: 'Listen page (signed in)', auth: a },
+  { path: `/listen/sessions/${talk.id}`, name: 'a Listen conversation (signed in)', auth: a },
   { path: '/trust', name: 'Trust page (signed in)', auth: a },
   { path: '/trust/state-of-us', name: 'State of Us (signed in)', auth: a },
   { path: '/guides', name: 'guides index' },

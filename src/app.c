@@ -24,13 +24,14 @@
 #include "pages/home.h"
 #include "pages/keepsake.h"
 #include "pages/pages.h"
+#include "practices/listen/listen.h"
 #include "practices/share/share.h"
 #include "practices/signals/signals.h"
 #include "practices/trust/trust.h"
 #include "store/jobs.h"
 
-static const struct practice *const practices[] = {&share_practice, &signals_practice,
-                                                   &trust_practice, NULL};
+static const struct practice *const practices[] = {&listen_practice, &share_practice,
+                                                   &signals_practice, &trust_practice, NULL};
 
 /* Modules with tables before the practices, in the order they migrate. */
 static const char *const core_modules[] = {"core", "auth", "guides"};

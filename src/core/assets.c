@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "core/util.h"
 
 enum { ASSET_MAX_FILE = 8 * 1024 * 1024 };
@@ -98,4 +99,48 @@ int assets_each(const char *prefix,
             return rc;
     }
     return 0;
+}
+
+json_t *assets_sections(const char *name, size_t entry_max)
+{
+    const char *data;
+    size_t size;
+    int owned;
+    if (assets_get(name, &data, &size, &owned) != 0) {
+        fprintf(stderr, "hearth: %s is missing\n", name);
+        return NULL;
+    }
+    json_t *sections = json_object(), *current = NULL;
+    int lineno = 0;
+    const char *wrong = NULL;
+    for (const char *p = data, *end = data + size; p < end && wrong == NULL; lineno++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        if (n >= 3 && p[0] == '[' && p[n - 1] == ']') {
+            char section[64];
+            snprintf(section, sizeof(section), "%.*s", (int)(n - 2), p + 1);
+            if (json_object_get(sections, section) != NULL)
+                wrong = "a section named twice";
+            current = json_array();
+            json_object_set_new(sections, section, current);
+        } else if (n > 0 && p[0] != '#') {
+            if (current == NULL)
+                wrong = "an entry outside a section";
+            else if (n > entry_max || !utf8_valid(p, n))
+                wrong = "an entry too long or not UTF-8";
+            else
+                json_array_append_new(current, json_stringn(p, n));
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (owned)
+        free((void *)data);
+    if (wrong != NULL) {
+        fprintf(stderr, "hearth: %s:%d: %s\n", name, lineno, wrong);
+        json_decref(sections);
+        return NULL;
+    }
+    return sections;
 }

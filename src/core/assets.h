@@ -4,6 +4,7 @@
  * "templates/layout.html". */
 #ifndef HEARTH_ASSETS_H
 #define HEARTH_ASSETS_H
+#include <jansson.h>
 #include <stddef.h>
 
 struct asset {
@@ -31,5 +32,10 @@ int assets_get(const char *name, const char **data, size_t *size, int *owned);
  * the first non-zero value fn returned. */
 int assets_each(const char *prefix,
                 int (*fn)(const char *name, const char *data, size_t size, void *ctx), void *ctx);
+/* A content file of sections: a line "[name]" starts a section, and each
+ * other non-empty line not starting with '#' is one entry of it (at most
+ * entry_max bytes, valid UTF-8). Returns {name: [entries]} in file order,
+ * or NULL after saying on stderr what is missing or wrong (and where). */
+json_t *assets_sections(const char *name, size_t entry_max);
 
 #endif

@@ -49,9 +49,10 @@ static int card_of(struct req *req, const struct practice *p, json_t **out)
         json_decref(card);
         return -1;
     }
-    *out = json_pack("{s:s, s:s, s:s}", "name", p->name, "label", p->label, "path", p->path);
-    if (html != NULL)
-        json_object_set_new(*out, "card_html", html);
+    *out = json_pack("{s:s, s:s, s:s, s:s}", "name", p->name, "label", p->label, "path", p->path,
+                     "summary", p->summary);
+    if (!req->api) /* nothing today: the page says what the practice is */
+        json_object_set_new(*out, "card_html", html != NULL ? html : json_null());
     if (card != NULL)
         json_object_set_new(*out, "card", card);
     return 0;

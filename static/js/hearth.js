@@ -207,3 +207,45 @@ for (const button of document.querySelectorAll('[data-copy]')) {
     }
   });
 }
+
+// Listen, together: a gentle timer for the one speaking. Start shows the
+// minutes counting down; at the end a quiet line suggests a pause. Nothing
+// rings and nothing stops anyone. Clicks are caught on the document, so a
+// live update of the page keeps the button working.
+{
+  let ticking = null;
+  const show = (box, left) => {
+    const text = box.querySelector('.timer-text');
+    const m = Math.floor(left / 60);
+    const s = String(left % 60).padStart(2, '0');
+    text.textContent = `${m}:${s} left for this turn`;
+    if (left === 0) {
+      text.hidden = true;
+      box.querySelector('.timer-done').hidden = false;
+    }
+  };
+  for (const box of document.querySelectorAll('[data-timer]')) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'button button-quiet';
+    button.dataset.timerStart = '';
+    button.textContent = 'Start the timer';
+    box.append(button);
+  }
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-timer-start]');
+    if (!button) return;
+    const box = button.closest('[data-timer]');
+    const end = Date.now() + Number(box.dataset.timer) * 1000;
+    button.remove();
+    clearInterval(ticking);
+    const tick = () => {
+      const current = document.querySelector('[data-timer]');
+      const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      if (current) show(current, left);
+      if (left === 0) clearInterval(ticking);
+    };
+    ticking = setInterval(tick, 1000);
+    tick();
+  });
+}

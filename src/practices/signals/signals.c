@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/tz.h"
 #include "core/util.h"
+#include "practices/feelings.h"
 #include "practices/signals/internal.h"
 #include "store/db.h"
 
@@ -87,6 +88,7 @@ int signals_page(struct req *req, struct res *res)
     json_object_set_new(m, "prompt", json_string(signals_prompt_today(req)));
     json_object_set_new(m, "partner_name", json_string(req->couple->partner_name));
     json_object_set(m, "sent", json_object_get(req->input, "sent"));
+    json_object_set(m, "feeling_words", feelings_words());
     return signals_gestures_model(req, m) == 0 && signals_partner_checkin(req, m) == 0 &&
                    signals_my_checkins(req, m) == 0 && signals_preferences_model(req, m) == 0
                ? 0
@@ -162,11 +164,13 @@ static int end_couple(int64_t couple_id)
 
 static int start(void)
 {
-    return signals_icons_start() == 0 && signals_prompts_start() == 0 ? 0 : -1;
+    return signals_icons_start() == 0 && signals_prompts_start() == 0 && feelings_start() == 0 ? 0
+                                                                                               : -1;
 }
 
 static void stop(void)
 {
+    feelings_stop();
     signals_icons_stop();
     signals_prompts_stop();
 }
