@@ -88,6 +88,14 @@ const talk = await say(a, '/listen/sessions', { topic: 'How the week went', mode
 await say(a, `/listen/sessions/${talk.id}/pieces`, { text: 'Tuesday was long and I came home with nothing left.' });
 await say(b, `/listen/sessions/${talk.id}/reflections`, { text: 'What I hear is that Tuesday emptied you.', feelings: ['low'] });
 
+// Time together: two rituals and a calendar address.
+const ritual = (title, repeat, days) => say(a, '/time/rituals', {
+  title, repeat, days, start: new Date().toISOString().slice(0, 10), time: '19:30', minutes: 45,
+});
+await ritual('Sunday walk', 'weekly', ['SU']);
+await ritual('Coffee', 'daily', []);
+const feed = (await say(a, '/time/calendar/rotate', {})).calendar_url.replace(/^https?:\/\/[^/]+/, '');
+
 const targets = [
   { path: '/', name: 'landing page' },
   { path: '/healthz', name: 'health (one query)' },
@@ -98,6 +106,8 @@ const targets = [
   { path: '/signals', name: 'Signals page (signed in)', auth: a },
   { path: '/listen', name: 'Listen page (signed in)', auth: a },
   { path: `/listen/sessions/${talk.id}`, name: 'a Listen conversation (signed in)', auth: a },
+  { path: '/time', name: 'Time together page (signed in)', auth: a },
+  { path: feed, name: 'calendar feed (iCalendar)' },
   { path: '/trust', name: 'Trust page (signed in)', auth: a },
   { path: '/trust/state-of-us', name: 'State of Us (signed in)', auth: a },
   { path: '/guides', name: 'guides index' },

@@ -47,6 +47,8 @@ case "$mode" in
   test)
     tools+=("chromium:chromium" "node:nodejs" "npm:npm" "cppcheck:cppcheck"
             "clang-format:clang-format" "xmllint:libxml2-utils" "clang:clang")
+    # Python's icalendar reads the calendar feed back (tests/http/ical_check.py)
+    files+=("/usr/lib/python3/dist-packages/icalendar/__init__.py:python3-icalendar")
     # the PostgreSQL server the tests start (scripts/pg.sh)
     files+=("$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1 || true):postgresql")
     # libFuzzer (clang -fsanitize=fuzzer) lives in compiler-rt

@@ -25,13 +25,15 @@
 #include "pages/keepsake.h"
 #include "pages/pages.h"
 #include "practices/listen/listen.h"
+#include "practices/time/time.h"
 #include "practices/share/share.h"
 #include "practices/signals/signals.h"
 #include "practices/trust/trust.h"
 #include "store/jobs.h"
+#include "view/view.h"
 
-static const struct practice *const practices[] = {&listen_practice, &share_practice,
-                                                   &signals_practice, &trust_practice, NULL};
+static const struct practice *const practices[] = {
+    &listen_practice, &share_practice, &time_practice, &signals_practice, &trust_practice, NULL};
 
 /* Modules with tables before the practices, in the order they migrate. */
 static const char *const core_modules[] = {"core", "auth", "guides"};
@@ -130,6 +132,8 @@ int app_start(const struct app_config *cfg)
         return -1;
     pairing_init(cfg->base_url);
     reset_init();
+    /* where links that leave the site start (a calendar's address) */
+    json_object_set_new(view_site(), "base_url", json_string(cfg->base_url));
     for (started = 0; practices[started] != NULL; started++) {
         const struct practice *p = practices[started];
         if (p->start != NULL && p->start() != 0) {

@@ -225,3 +225,160 @@ const char *tz_ago(struct arena *a, int64_t now, int64_t then)
     int64_t days = hours / 24;
     return days == 1 ? "yesterday" : arena_printf(a, "%lld days ago", (long long)days);
 }
+
+enum { TZ_RECUR_STEPS = 100000 };
+
+/* The zone called name (held under tz_lock), UTC for UTC or an unknown one. */
+static icaltimezone *zone_locked(const char *name)
+{
+    icaltimezone *zone = NULL;
+    if (name != NULL && strcmp(name, "UTC") != 0 && tz_valid(name))
+        zone = icaltimezone_get_builtin_timezone(name);
+    return zone != NULL ? zone : icaltimezone_get_utc_timezone();
+}
+
+static bool day_parts(const char *day, int *y, int *m, int *d)
+{
+    unsigned uy, um, ud;
+    if (tz_day_number(day) == INT64_MIN || sscanf(day, "%4u-%2u-%2u", &uy, &um, &ud) != 3)
+        return false;
+    *y = (int)uy;
+    *m = (int)um;
+    *d = (int)ud;
+    return true;
+}
+
+static struct icaltimetype local_at(const char *day, int minute, icaltimezone *zone)
+{
+    struct icaltimetype t = icaltime_null_time();
+    day_parts(day, &t.year, &t.month, &t.day);
+    t.hour = minute / 60;
+    t.minute = minute % 60;
+    t.is_date = 0;
+    return icaltime_set_timezone(&t, zone);
+}
+
+int64_t tz_local_ms(const char *name, const char *day, int minute)
+{
+    int y, m, d;
+    if (!day_parts(day, &y, &m, &d))
+        return INT64_MIN;
+    pthread_mutex_lock(&tz_lock);
+    icaltimezone *zone = zone_locked(name);
+    time_t secs = icaltime_as_timet_with_zone(local_at(day, minute, zone), zone);
+    pthread_mutex_unlock(&tz_lock);
+    return (int64_t)secs * 1000;
+}
+
+int tz_recur(const char *name, const char *rule, const char *start_day, int minute,
+             const char *from, const char *to, struct tz_occurrence *out, int max)
+{
+    int y, m, d;
+    if (!day_parts(start_day, &y, &m, &d) || !day_parts(from, &y, &m, &d) ||
+        !day_parts(to, &y, &m, &d) || minute < 0 || minute >= 24 * 60)
+        return -1;
+    struct icalrecurrencetype r = icalrecurrencetype_from_string(rule);
+    icalerror_clear_errno();
+    if (r.freq == ICAL_NO_RECURRENCE)
+        return -1;
+    pthread_mutex_lock(&tz_lock);
+    icaltimezone *zone = zone_locked(name);
+    icalrecur_iterator *it = icalrecur_iterator_new(r, local_at(start_day, minute, zone));
+    int n = 0;
+    if (it != NULL) {
+        /* jump to from when the rule allows it (a rule without COUNT does) */
+        if (strcmp(from, start_day) > 0)
+            icalrecur_iterator_set_start(it, local_at(from, 0, zone));
+        int steps = 0; /* a bound, when the rule cannot jump to from */
+        for (struct icaltimetype t = icalrecur_iterator_next(it);
+             !icaltime_is_null_time(t) && n < max && steps++ < TZ_RECUR_STEPS;
+             t = icalrecur_iterator_next(it)) {
+            char day[11];
+            snprintf(day, sizeof(day), "%04u-%02u-%02u", (unsigned)t.year % 10000,
+                     (unsigned)t.month % 13, (unsigned)t.day % 32);
+            if (strcmp(day, to) > 0)
+                break;
+            if (strcmp(day, from) < 0)
+                continue;
+            memcpy(out[n].day, day, sizeof(day));
+            out[n].ms = (int64_t)icaltime_as_timet_with_zone(t, zone) * 1000;
+            n++;
+        }
+        icalrecur_iterator_free(it);
+    }
+    pthread_mutex_unlock(&tz_lock);
+    return it != NULL ? n : -1;
+}
+
+/* libical's zone data ends its rules in 2037 and starts the same rules
+ * again after: one rule that goes on reads better, and some readers (such
+ * as Python's icalendar 4) fail on an UNTIL in a VTIMEZONE. Merges each
+ * observance whose rule ends into the one that carries the same rule on. */
+static void merge_split_rules(icalcomponent *vtz)
+{
+    icalcomponent *later[16];
+    int n = 0;
+    for (icalcomponent *c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); c && n < 16;
+         c = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+        later[n++] = c;
+    for (int i = 0; i < n; i++) {
+        icalproperty *pi =
+            later[i] ? icalcomponent_get_first_property(later[i], ICAL_RRULE_PROPERTY) : NULL;
+        if (pi == NULL)
+            continue;
+        struct icalrecurrencetype ri = icalproperty_get_rrule(pi);
+        if (icaltime_is_null_time(ri.until))
+            continue;
+        for (int j = 0; j < n; j++) {
+            icalproperty *pj = j != i && later[j]
+                                   ? icalcomponent_get_first_property(later[j], ICAL_RRULE_PROPERTY)
+                                   : NULL;
+            if (pj == NULL || icalcomponent_isa(later[j]) != icalcomponent_isa(later[i]))
+                continue;
+            struct icalrecurrencetype rj = icalproperty_get_rrule(pj), open = ri;
+            open.until = icaltime_null_time();
+            char *a = icalrecurrencetype_as_string_r(&open),
+                 *b = icalrecurrencetype_as_string_r(&rj);
+            bool same = !strcmp(a, b) &&
+                        icalproperty_get_tzoffsetto(
+                            icalcomponent_get_first_property(later[i], ICAL_TZOFFSETTO_PROPERTY)) ==
+                            icalproperty_get_tzoffsetto(icalcomponent_get_first_property(
+                                later[j], ICAL_TZOFFSETTO_PROPERTY));
+            free(a);
+            free(b);
+            if (same) {
+                icalproperty_set_rrule(pi, open);
+                icalcomponent_remove_component(vtz, later[j]);
+                icalcomponent_free(later[j]);
+                later[j] = NULL;
+                break;
+            }
+        }
+    }
+}
+
+char *tz_vtimezone(const char *name, int64_t since_ms)
+{
+    if (name == NULL || strcmp(name, "UTC") == 0 || !tz_valid(name))
+        return NULL;
+    pthread_mutex_lock(&tz_lock);
+    icaltimezone *zone = icaltimezone_get_builtin_timezone(name);
+    icalcomponent *c = zone ? icalcomponent_new_clone(icaltimezone_get_component(zone)) : NULL;
+    char *text = NULL;
+    if (c != NULL) {
+        /* the rules from since on (not the zone's whole history), under the
+         * zone's own name, as events refer to it */
+        struct icaltimetype since =
+            icaltime_from_timet_with_zone((time_t)(since_ms / 1000), 0, NULL);
+        since = icaltime_set_timezone(&since, icaltimezone_get_utc_timezone());
+        icaltimezone_truncate_vtimezone(c, since, icaltime_null_time(), 0);
+        merge_split_rules(c);
+        icalproperty *tzid = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+        if (tzid != NULL)
+            icalproperty_set_tzid(tzid, name);
+        text = icalcomponent_as_ical_string_r(c);
+        icalcomponent_free(c);
+    }
+    pthread_mutex_unlock(&tz_lock);
+    return text;
+}

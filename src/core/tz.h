@@ -41,6 +41,27 @@ int64_t tz_midnight(const char *name, int64_t ms);
 /* Writes ms as local time in zone name, "26 Nov 2026, 09:14", into out. */
 void tz_format(const char *name, int64_t ms, char out[32]);
 
+/* ---- recurrences (RFC 5545 RRULE, expanded by libical) ---- */
+struct tz_occurrence {
+    char day[11]; /* the local day, "YYYY-MM-DD" */
+    int64_t ms;   /* the moment it starts */
+};
+/* The occurrences of rule ("FREQ=WEEKLY;BYDAY=SU") that starts on
+ * start_day at minute (of the local day) in zone name, whose local day
+ * falls within [from, to], earliest first, into out (at most max). The
+ * expansion runs in local time, so each keeps its wall-clock time across
+ * daylight-saving changes. Returns how many, or -1 when rule is not a
+ * recurrence or a day is not a date. */
+int tz_recur(const char *name, const char *rule, const char *start_day, int minute,
+             const char *from, const char *to, struct tz_occurrence *out, int max);
+/* The moment day at minute (local, in zone name) starts, or INT64_MIN when
+ * day is not a date. */
+int64_t tz_local_ms(const char *name, const char *day, int minute);
+/* The zone's VTIMEZONE as iCalendar text, TZID the zone's name, with the
+ * rules in force from since_ms on (malloc'd; the caller frees), or NULL
+ * for UTC or an unknown zone. */
+char *tz_vtimezone(const char *name, int64_t since_ms);
+
 enum { TZ_DAY_WORDS = 40 };
 /* Writes a day "YYYY-MM-DD" in words, "Sunday 29 November", into out; with
  * the year ("Sunday 29 November 2025") when it is not the year of today

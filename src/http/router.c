@@ -3,7 +3,9 @@
  *   {name}       a slug: 1-100 of [a-z0-9-]
  *   {name:date}  YYYY-MM-DD
  *   {name:id}    an application id (decimal)
- *   {name:int}   a non-negative decimal number */
+ *   {name:int}   a non-negative decimal number
+ *   {name:file}  a secret's file name: 1-100 of [A-Za-z0-9_.-], not
+ *                starting with a dot ("TOKEN.ics") */
 #include "http/router.h"
 
 #include <stdbool.h>
@@ -15,7 +17,7 @@
 #include "core/util.h"
 #include "http/input.h"
 
-enum seg_kind { SEG_LITERAL, SEG_SLUG, SEG_DATE, SEG_ID, SEG_INT };
+enum seg_kind { SEG_LITERAL, SEG_SLUG, SEG_DATE, SEG_ID, SEG_INT, SEG_FILE };
 enum { ROUTER_MAX_ROUTES = 512, SLUG_MAX = 100 };
 
 struct segment {
@@ -60,6 +62,8 @@ static void compile(struct compiled *c, const struct route *r)
                 s->kind = SEG_ID;
             else if (type && tlen == 3 && memcmp(type, "int", 3) == 0)
                 s->kind = SEG_INT;
+            else if (type && tlen == 4 && memcmp(type, "file", 4) == 0)
+                s->kind = SEG_FILE;
             else if (type)
                 fatal("unknown parameter type in route pattern: %s", r->pattern);
             if (nlen == 0)
@@ -104,6 +108,14 @@ static bool seg_matches(const struct segment *s, const char *p, size_t len, json
             return false;
         for (size_t i = 0; i < len; i++)
             if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '-'))
+                return false;
+        break;
+    case SEG_FILE:
+        if (len == 0 || len > SLUG_MAX || p[0] == '.')
+            return false;
+        for (size_t i = 0; i < len; i++)
+            if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+                  (p[i] >= '0' && p[i] <= '9') || p[i] == '-' || p[i] == '_' || p[i] == '.'))
                 return false;
         break;
     case SEG_DATE:

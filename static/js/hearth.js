@@ -249,3 +249,16 @@ for (const button of document.querySelectorAll('[data-copy]')) {
     tick();
   });
 }
+
+// Time together: the quiet screen's clock counts up from when it started.
+{
+  const tick = () => {
+    const clock = document.querySelector('.together-clock[data-since]');
+    if (!clock) return;
+    const minutes = Math.max(0, Math.floor((Date.now() - Number(clock.dataset.since)) / 60000));
+    clock.textContent = minutes < 60 ? `${minutes} min`
+      : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  };
+  tick();
+  setInterval(tick, 15000);
+}

@@ -35,6 +35,12 @@ function dump() {
   return r.stdout.replace(/\tlast_used_at=\d+/g, '').replace(/^jobs\t[^\n]*\tkey=every\t[^\n]*\n/gm, '');
 }
 
+// every day, from a week ago (so today is one of its days)
+const RITUAL = {
+  title: 'Coffee', repeat: 'daily', start: new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10),
+  time: '07:30', minutes: 15,
+};
+
 // A couple with something of everything: today's question answered by
 // both, a question of their own, a deep-dive evening in writing, and an
 // operator; plus a guide with a held comment. Returns what requests need.
@@ -53,6 +59,9 @@ async function world() {
   const kept = await apiOk(server, 'POST', '/trust/promises', { token: one.token, body: { text: 'I will cook', due } }, 201);
   await apiOk(server, 'POST', `/trust/promises/${kept.id}/kept`, { token: one.token, body: {} });
   const talk = await apiOk(server, 'POST', '/listen/sessions', { token: one.token, body: { topic: 'Talk', mode: 'writing' } }, 201);
+  const ritual = await apiOk(server, 'POST', '/time/rituals', { token: one.token, body: RITUAL }, 201);
+  const idea = await apiOk(server, 'POST', '/time/ideas', { token: one.token, body: { idea: 'Swim', category: 'out' } }, 201);
+  await apiOk(server, 'POST', '/time/together/start', { token: two.token, body: {} });
   assert.equal(run(['admin', 'grant', one.email, '--db', server.db]).status, 0);
   const guides = await apiOk(server, 'GET', '/guides');
   const slug = guides.guides[0].slug;
@@ -72,7 +81,7 @@ async function world() {
   const second = await apiOk(server, 'POST', '/login', { body: { email: one.email, password: one.password } });
   one.token = second.token; // so the first session can be revoked
   return {
-    one, two, coupleId, today, due, promiseId: promise.id, keptId: kept.id, talkId: talk.id, askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
+    one, two, coupleId, today, due, promiseId: promise.id, keptId: kept.id, talkId: talk.id, ritualId: ritual.id, ideaId: idea.id, askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
     formTime: page.form_time,
   };
 }
@@ -125,6 +134,11 @@ const REQUESTS = {
     body: { name: 'Fault Reader', email: 'fault@example.org', comment: 'Hello.', t: w.formTime },
   }),
 };
+REQUESTS['POST /time/rituals'] = () => ({ body: RITUAL });
+REQUESTS['POST /time/rituals/{id:id}'] = (w) => ({ id: w.ritualId, body: { ...RITUAL, title: 'Tea' } });
+REQUESTS['POST /time/rituals/{id:id}/delete'] = (w) => ({ id: w.ritualId });
+REQUESTS['POST /time/rituals/{id:id}/occurrences/{date:date}'] = (w) => ({ id: w.ritualId, body: { state: 'happened', connected: 4 } });
+REQUESTS['POST /time/ideas/{id:id}/delete'] = (w) => ({ id: w.ideaId });
 // due tomorrow: a promise due today would have its job run in the
 // background, while a later test compares the database before and after
 REQUESTS['POST /trust/promises'] = (w) => ({ body: { text: 'I will write', due: w.due } });

@@ -64,6 +64,7 @@ export function fill(pattern, id) {
     if (type === 'id' || name === 'id') return id;
     if (type === 'date') return today();
     if (type === 'int') return '1';
+    if (type === 'file') return 'x.ics';
     return 'x';
   });
 }

@@ -2,7 +2,7 @@
 // for one test suite. The binary is the sanitizer build unless HEARTH_BIN says
 // otherwise.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,4 +193,28 @@ export async function readStream(url, headers, ms) {
   await new Promise((r) => setTimeout(r, ms));
   stream.close();
   return stream.text;
+}
+
+// A clock for a server (env HEARTH_CLOCK_FILE: clock.file) that a test
+// moves: advance(ms) moves it on, set(iso) puts it at a moment; the server
+// reads the file again when its mtime changes. remove() when done.
+export function testClock(tag) {
+  const dir = mkdtempSync(join(tmpdir(), `hearth-${tag}-`));
+  const file = join(dir, 'offset');
+  let offset = 0;
+  let stamp = 1_700_000_000;
+  const advance = (ms) => {
+    offset += ms;
+    writeFileSync(file, `${offset}\n`);
+    stamp += 1;
+    utimesSync(file, stamp, stamp);
+  };
+  advance(0);
+  return {
+    file,
+    advance,
+    set: (iso) => advance(Date.parse(iso) - (Date.now() + offset)),
+    now: () => Date.now() + offset,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

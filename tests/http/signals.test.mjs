@@ -3,38 +3,26 @@
 // /us, and what export, deleting an account and leaving do to them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStream, root, sql, startServer } from './server.mjs';
+import { openStream, root, sql, startServer, testClock } from './server.mjs';
 import { api, apiOk, Browser, login, newCouple } from './people.mjs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 let server;
-let clockDir;
-let clockFile;
-let offset = 0;
-let stamp = 1_700_000_000;
-
-function advance(ms) {
-  offset += ms;
-  writeFileSync(clockFile, `${offset}\n`);
-  stamp += 1; // a new mtime: the server reads the file again
-  utimesSync(clockFile, stamp, stamp);
-}
+let clock;
+const advance = (ms) => clock.advance(ms);
 
 before(async () => {
-  clockDir = mkdtempSync(join(tmpdir(), 'hearth-signals-'));
-  clockFile = join(clockDir, 'offset');
-  advance(0);
-  server = await startServer({ env: { HEARTH_CLOCK_FILE: clockFile } });
+  clock = testClock('signals');
+  server = await startServer({ env: { HEARTH_CLOCK_FILE: clock.file } });
   const now = new Date();
   advance(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 12) - Date.now());
 });
 after(async () => {
   assert.equal((await server.stop()).code, 0);
-  rmSync(clockDir, { recursive: true, force: true });
+  clock.remove();
 });
 
 const json = (p, path) => apiOk(server, 'GET', path, { token: p.token });

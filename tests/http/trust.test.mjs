@@ -3,32 +3,18 @@
 // path), the pulse (private unless shared), and the card on /us.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sql, startServer } from './server.mjs';
+import { sql, startServer, testClock } from './server.mjs';
 import { api, apiOk, Browser, newCouple } from './people.mjs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 let server;
-let clockDir;
-let clockFile;
-let offset = 0;
-let stamp = 1_700_000_000;
-
-function advance(ms) {
-  offset += ms;
-  writeFileSync(clockFile, `${offset}\n`);
-  stamp += 1;
-  utimesSync(clockFile, stamp, stamp);
-}
+let clock;
+const advance = (ms) => clock.advance(ms);
 
 before(async () => {
-  clockDir = mkdtempSync(join(tmpdir(), 'hearth-trust-'));
-  clockFile = join(clockDir, 'offset');
-  advance(0);
-  server = await startServer({ env: { HEARTH_CLOCK_FILE: clockFile } });
+  clock = testClock('trust');
+  server = await startServer({ env: { HEARTH_CLOCK_FILE: clock.file } });
   // a Wednesday, noon UTC: weeks and days have room either side
   const now = new Date();
   let t = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 12);
@@ -37,13 +23,13 @@ before(async () => {
 });
 after(async () => {
   assert.equal((await server.stop()).code, 0);
-  rmSync(clockDir, { recursive: true, force: true });
+  clock.remove();
 });
 
 const json = (p, path) => apiOk(server, 'GET', path, { token: p.token });
 const send = (p, path, body = {}, expected = 200) => apiOk(server, 'POST', path, { token: p.token, body }, expected);
 const call = (p, path, body = {}) => api(server, 'POST', path, { token: p.token, body });
-const day = (n) => new Date(Date.now() + offset + n * DAY).toISOString().slice(0, 10);
+const day = (n) => new Date(clock.now() + n * DAY).toISOString().slice(0, 10);
 const find = (model, text) => [...model.promises, ...model.closed].find((p) => p.text === text);
 
 test('a promise is for today or later, both see it, and only its maker changes it', async () => {

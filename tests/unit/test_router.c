@@ -25,6 +25,7 @@ static const struct route routes[] = {
     {.method = "GET", .pattern = "/share/archive", .handler = h},
     {.method = "POST", .pattern = "/admin/comments/{id:id}/approve", .handler = h},
     {.method = "GET", .pattern = "/page/{n:int}", .handler = h},
+    {.method = "GET", .pattern = "/feed/{name:file}", .handler = h},
 };
 
 static int setup(void **state)
@@ -67,6 +68,10 @@ static void typed_parameters_are_captured(void **state)
     assert_string_equal(json_string_value(json_object_get(p, "id")), "7301");
     assert_ptr_equal(match("GET", "/page/12", p, ROUTER_FOUND), &routes[8]);
     assert_int_equal(json_integer_value(json_object_get(p, "n")), 12);
+    assert_ptr_equal(match("GET", "/feed/Ab_9-x.ics", p, ROUTER_FOUND), &routes[9]);
+    assert_string_equal(json_string_value(json_object_get(p, "name")), "Ab_9-x.ics");
+    match("GET", "/feed/.ics", NULL, ROUTER_NOT_FOUND);
+    match("GET", "/feed/a%2Fb.ics", NULL, ROUTER_NOT_FOUND);
     json_decref(p);
 }
 

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/tz.h"
@@ -83,12 +85,60 @@ static void days_count_weeks_and_start_in_their_zone(void **state)
     tz_shutdown();
 }
 
+/* A weekly ritual at 09:00 keeps its wall-clock time when the clocks
+ * change: the week across the change is an hour shorter (spring) in UTC. */
+static void recurrences_keep_their_local_time_across_daylight_saving(void **state)
+{
+    (void)state;
+    tz_init();
+    struct tz_occurrence o[8];
+    const int64_t week = 7 * 86400000LL, hour = 3600000;
+    /* Paris: 28 March 2027, 02:00 -> 03:00 */
+    int n = tz_recur("Europe/Paris", "FREQ=WEEKLY;BYDAY=SU", "2027-01-03", 9 * 60, "2027-03-21",
+                     "2027-04-04", o, 8);
+    assert_int_equal(n, 3);
+    assert_string_equal(o[0].day, "2027-03-21");
+    assert_string_equal(o[2].day, "2027-04-04");
+    assert_int_equal(o[1].ms - o[0].ms, week - hour);
+    assert_int_equal(o[2].ms - o[1].ms, week);
+    assert_int_equal(o[0].ms, tz_local_ms("Europe/Paris", "2027-03-21", 9 * 60));
+    assert_int_equal(o[0].ms % 86400000, 8 * hour); /* 09:00 CET is 08:00 UTC */
+    assert_int_equal(o[1].ms % 86400000, 7 * hour); /* 09:00 CEST is 07:00 UTC */
+    /* New York, the first Sunday of November 2026 (1 November): back an hour */
+    n = tz_recur("America/New_York", "FREQ=DAILY", "2026-10-01", 18 * 60 + 30, "2026-10-30",
+                 "2026-11-01", o, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(o[1].ms - o[0].ms, 86400000);
+    assert_int_equal(o[2].ms - o[1].ms, 86400000 + hour);
+    /* the last Friday of each month */
+    n = tz_recur("UTC", "FREQ=MONTHLY;BYDAY=-1FR", "2026-01-01", 0, "2026-11-01", "2027-01-31", o,
+                 8);
+    assert_int_equal(n, 3);
+    assert_string_equal(o[0].day, "2026-11-27");
+    assert_string_equal(o[1].day, "2026-12-25");
+    assert_string_equal(o[2].day, "2027-01-29");
+    assert_int_equal(
+        tz_recur("UTC", "not a rule", "2026-01-01", 0, "2026-01-01", "2026-02-01", o, 8), -1);
+    /* the rules since 2026, under the zone's name, without 2037's split */
+    char *vtz = tz_vtimezone("Europe/Paris", tz_day_start("UTC", "2026-01-01"));
+    assert_non_null(vtz);
+    assert_non_null(strstr(vtz, "BEGIN:VTIMEZONE"));
+    assert_non_null(strstr(vtz, "TZID:Europe/Paris\r\n"));
+    assert_non_null(strstr(vtz, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"));
+    assert_null(strstr(vtz, "UNTIL"));
+    assert_null(strstr(vtz, "PMT")); /* nor the zone's history */
+    free(vtz);
+    assert_null(tz_vtimezone("UTC", 0));
+    tz_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(days_read_in_words_with_the_year_only_when_it_differs),
         cmocka_unit_test(only_listed_zones_are_zones),
         cmocka_unit_test(days_count_weeks_and_start_in_their_zone),
+        cmocka_unit_test(recurrences_keep_their_local_time_across_daylight_saving),
     };
     return cmocka_run_group_tests_name("tz", tests, NULL, NULL);
 }
