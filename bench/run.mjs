@@ -96,6 +96,14 @@ await ritual('Sunday walk', 'weekly', ['SU']);
 await ritual('Coffee', 'daily', []);
 const feed = (await say(a, '/time/calendar/rotate', {})).calendar_url.replace(/^https?:\/\/[^/]+/, '');
 
+// Dreams: a shared dream, a goal, and both rankings of values (compared).
+await say(a, '/dreams', { title: 'A small boat on the lake', shared: true });
+await say(a, '/dreams/goals', { goal_title: 'A year abroad', why: 'Light and a new language' });
+const { values } = await (await fetch(`${url}/api/v1/dreams/values`, { headers: { authorization: `Bearer ${a}` } })).json();
+const top = (from) => Object.fromEntries(values.slice(from, from + 10).map((v, i) => [`rank_${i + 1}`, v.name]));
+await say(a, '/dreams/values', top(0));
+await say(b, '/dreams/values', top(5));
+
 const targets = [
   { path: '/', name: 'landing page' },
   { path: '/healthz', name: 'health (one query)' },
@@ -108,6 +116,8 @@ const targets = [
   { path: `/listen/sessions/${talk.id}`, name: 'a Listen conversation (signed in)', auth: a },
   { path: '/time', name: 'Time together page (signed in)', auth: a },
   { path: feed, name: 'calendar feed (iCalendar)' },
+  { path: '/dreams', name: 'Dreams page (signed in)', auth: a },
+  { path: '/dreams/values', name: 'values compared (signed in)', auth: a },
   { path: '/trust', name: 'Trust page (signed in)', auth: a },
   { path: '/trust/state-of-us', name: 'State of Us (signed in)', auth: a },
   { path: '/guides', name: 'guides index' },

@@ -24,6 +24,7 @@
 #include "pages/home.h"
 #include "pages/keepsake.h"
 #include "pages/pages.h"
+#include "practices/dreams/dreams.h"
 #include "practices/listen/listen.h"
 #include "practices/time/time.h"
 #include "practices/share/share.h"
@@ -32,8 +33,13 @@
 #include "store/jobs.h"
 #include "view/view.h"
 
-static const struct practice *const practices[] = {
-    &listen_practice, &share_practice, &time_practice, &signals_practice, &trust_practice, NULL};
+static const struct practice *const practices[] = {&listen_practice,
+                                                   &share_practice,
+                                                   &time_practice,
+                                                   &signals_practice,
+                                                   &trust_practice,
+                                                   &dreams_practice,
+                                                   NULL};
 
 /* Modules with tables before the practices, in the order they migrate. */
 static const char *const core_modules[] = {"core", "auth", "guides"};

@@ -144,3 +144,46 @@ json_t *assets_sections(const char *name, size_t entry_max)
     }
     return sections;
 }
+
+int assets_lines(const char *name, int (*fn)(char *line, void *ctx), void *ctx)
+{
+    const char *data;
+    size_t size;
+    int owned;
+    if (assets_get(name, &data, &size, &owned) != 0) {
+        fprintf(stderr, "hearth: %s is missing\n", name);
+        return -1;
+    }
+    char *text = xmalloc(size + 1);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    if (owned)
+        free((void *)data);
+    int rc = 0, lineno = 0;
+    for (char *line = text, *next; line != NULL && rc == 0; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        lineno++;
+        if (*line != '\0' && *line != '#' && fn(line, ctx) != 0) {
+            fprintf(stderr, "hearth: %s:%d: a line that does not read\n", name, lineno);
+            rc = -1;
+        }
+    }
+    free(text);
+    return rc;
+}
+
+int assets_fields(char *line, char **fields, int n)
+{
+    int k = 0;
+    while (k < n) {
+        fields[k++] = line;
+        char *bar = strstr(line, " | ");
+        if (bar == NULL)
+            break;
+        *bar = '\0';
+        line = bar + 3;
+    }
+    return k;
+}

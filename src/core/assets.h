@@ -32,6 +32,14 @@ int assets_get(const char *name, const char **data, size_t *size, int *owned);
  * the first non-zero value fn returned. */
 int assets_each(const char *prefix,
                 int (*fn)(const char *name, const char *data, size_t size, void *ctx), void *ctx);
+/* Calls fn(line, ctx) on each line of content file name that is neither
+ * blank nor a comment ('#'); the line may be changed in place. Returns 0,
+ * or -1 after saying on stderr what is missing or which line fn refused. */
+int assets_lines(const char *name, int (*fn)(char *line, void *ctx), void *ctx);
+/* Splits line in place at each " | " into at most n fields; returns how
+ * many it found. */
+int assets_fields(char *line, char **fields, int n);
+
 /* A content file of sections: a line "[name]" starts a section, and each
  * other non-empty line not starting with '#' is one entry of it (at most
  * entry_max bytes, valid UTF-8). Returns {name: [entries]} in file order,

@@ -10,7 +10,9 @@
 // do not make a request that succeeds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, sql, startServer } from './server.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, run, sql, startServer } from './server.mjs';
 import { allRoutes, fill, jsonBody } from './routes.mjs';
 import { api, apiOk, newCouple, newPerson, signup } from './people.mjs';
 
@@ -34,6 +36,9 @@ function dump() {
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.replace(/\tlast_used_at=\d+/g, '').replace(/^jobs\t[^\n]*\tkey=every\t[^\n]*\n/gm, '');
 }
+
+const DREAM_VALUES = readFileSync(join(root, 'content/dreams/values.txt'), 'utf8').split('\n')
+  .filter((l) => l && !l.startsWith('#')).map((l) => l.split(' | ')[0]);
 
 // every day, from a week ago (so today is one of its days)
 const RITUAL = {
@@ -62,6 +67,12 @@ async function world() {
   const ritual = await apiOk(server, 'POST', '/time/rituals', { token: one.token, body: RITUAL }, 201);
   const idea = await apiOk(server, 'POST', '/time/ideas', { token: one.token, body: { idea: 'Swim', category: 'out' } }, 201);
   await apiOk(server, 'POST', '/time/together/start', { token: two.token, body: {} });
+  const dream = await apiOk(server, 'POST', '/dreams', { token: one.token, body: { title: 'Sail', shared: true } }, 201);
+  const goal = await apiOk(server, 'POST', '/dreams/goals', { token: one.token, body: { goal_title: 'Move' } }, 201);
+  for (const milestone of ['Pack', 'Go']) {
+    await apiOk(server, 'POST', `/dreams/goals/${goal.id}/milestones`, { token: one.token, body: { milestone } });
+  }
+  const { milestones } = (await apiOk(server, 'GET', `/dreams/goals/${goal.id}`, { token: one.token })).goal;
   assert.equal(run(['admin', 'grant', one.email, '--db', server.db]).status, 0);
   const guides = await apiOk(server, 'GET', '/guides');
   const slug = guides.guides[0].slug;
@@ -81,7 +92,8 @@ async function world() {
   const second = await apiOk(server, 'POST', '/login', { body: { email: one.email, password: one.password } });
   one.token = second.token; // so the first session can be revoked
   return {
-    one, two, coupleId, today, due, promiseId: promise.id, keptId: kept.id, talkId: talk.id, ritualId: ritual.id, ideaId: idea.id, askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
+    one, two, coupleId, today, due, promiseId: promise.id, keptId: kept.id, talkId: talk.id, ritualId: ritual.id, ideaId: idea.id, dreamId: dream.id, goalId: goal.id,
+    milestoneIds: milestones.map((m) => m.id), askId: ask.id, openAskId: opened.id, slug, guideId, commentId, code, stranger, extraSession,
     formTime: page.form_time,
   };
 }
@@ -135,6 +147,19 @@ const REQUESTS = {
   }),
 };
 REQUESTS['POST /time/rituals'] = () => ({ body: RITUAL });
+for (const verb of ['', '/share', '/unshare', '/delete']) {
+  REQUESTS[`POST /dreams/{id:id}${verb}`] = (w) => ({ id: w.dreamId, body: { title: 'Sail far' } });
+}
+REQUESTS['POST /dreams/{id:id}/support'] = (w) => ({ id: w.dreamId, person: w.two, body: { support: 'I can help' } });
+for (const verb of ['', '/finish', '/reopen', '/milestones']) {
+  REQUESTS[`POST /dreams/goals/{id:id}${verb}`] = (w) => ({ id: w.goalId, body: { goal_title: 'Move far', milestone: 'Sell' } });
+}
+for (const [verb, k] of [['done', 0], ['up', 1], ['down', 0]]) {
+  REQUESTS[`POST /dreams/goals/{id:id}/milestones/{milestone:id}/${verb}`] = (w) => ({
+    path: `/dreams/goals/${w.goalId}/milestones/${w.milestoneIds[k]}/${verb}`,
+  });
+}
+REQUESTS['POST /dreams/values'] = () => ({ body: Object.fromEntries(DREAM_VALUES.slice(0, 10).map((v, i) => [`rank_${i + 1}`, v])) });
 REQUESTS['POST /time/rituals/{id:id}'] = (w) => ({ id: w.ritualId, body: { ...RITUAL, title: 'Tea' } });
 REQUESTS['POST /time/rituals/{id:id}/delete'] = (w) => ({ id: w.ritualId });
 REQUESTS['POST /time/rituals/{id:id}/occurrences/{date:date}'] = (w) => ({ id: w.ritualId, body: { state: 'happened', connected: 4 } });

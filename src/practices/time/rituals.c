@@ -187,71 +187,37 @@ static bool rule_of_short(const char *s, char out[RULE_MAX])
     return false;
 }
 
-static char *field(char **line)
+static int suggestion_line(char *line, void *ctx)
 {
-    char *start = *line, *bar = strstr(start, " | ");
-    if (bar != NULL) {
-        *bar = '\0';
-        *line = bar + 3;
-    } else {
-        *line = start + strlen(start);
-    }
-    return start;
+    (void)ctx;
+    char *f[6], full[RULE_MAX];
+    struct tz_occurrence probe;
+    if (assets_fields(line, f, 6) != 6 || nsuggestions == SUGGESTIONS_MAX ||
+        !rule_of_short(f[1], full))
+        return -1;
+    int minute = minute_of(f[2]), length = number_at(f[3]);
+    /* a rule libical expands, at a time of day, of a sensible length */
+    if (minute < 0 || length < 5 || length > 600 ||
+        tz_recur("UTC", full, "2026-01-01", minute, "2026-01-01", "2026-12-31", &probe, 1) != 1)
+        return -1;
+    struct suggestion *s = &suggestions[nsuggestions++];
+    *s = (struct suggestion){xstrdup(f[0]), xstrdup(full), xstrdup(f[5]),
+                             minute,        length,        !strcmp(f[4], "yes")};
+    char clock[6];
+    time_clock(minute, clock);
+    json_array_append_new(suggestions_json,
+                          json_pack("{s:I, s:s, s:s, s:s, s:i, s:b, s:s}", "n",
+                                    (json_int_t)nsuggestions, "title", s->title, "rule", s->rule,
+                                    "time", clock, "minutes", length, "phones_away", s->phones_away,
+                                    "notes", s->notes));
+    return 0;
 }
 
 int time_suggestions_start(void)
 {
-    static const char NAME[] = "content/time/suggestions.txt";
-    const char *data;
-    size_t size;
-    int owned;
-    if (assets_get(NAME, &data, &size, &owned) != 0) {
-        fprintf(stderr, "hearth: %s is missing\n", NAME);
-        return -1;
-    }
-    char *text = xmalloc(size + 1);
-    memcpy(text, data, size);
-    text[size] = '\0';
-    if (owned)
-        free((void *)data);
     suggestions_json = json_array();
     nsuggestions = 0;
-    int lineno = 0, rc = 0;
-    struct tz_occurrence probe;
-    for (char *line = text, *next; line != NULL && rc == 0; line = next) {
-        next = strchr(line, '\n');
-        if (next != NULL)
-            *next++ = '\0';
-        lineno++;
-        if (*line == '#' || *line == '\0')
-            continue;
-        char *rest = line;
-        char *title = field(&rest), *rule = field(&rest), *at = field(&rest);
-        char *minutes = field(&rest), *phones = field(&rest), *notes = field(&rest);
-        char full[RULE_MAX];
-        int minute = minute_of(at), length = number_at(minutes);
-        if (nsuggestions == SUGGESTIONS_MAX || !rule_of_short(rule, full) || minute < 0 ||
-            length < 5 || length > 600 || *notes == '\0' ||
-            tz_recur("UTC", full, "2026-01-01", minute, "2026-01-01", "2026-12-31", &probe, 1) !=
-                1) {
-            fprintf(stderr, "hearth: %s: a suggestion that does not read (line %d)\n", NAME,
-                    lineno);
-            rc = -1;
-            break;
-        }
-        struct suggestion *s = &suggestions[nsuggestions++];
-        *s = (struct suggestion){xstrdup(title), xstrdup(full), xstrdup(notes),
-                                 minute,         length,        !strcmp(phones, "yes")};
-        char clock[6];
-        time_clock(minute, clock);
-        json_array_append_new(suggestions_json,
-                              json_pack("{s:I, s:s, s:s, s:s, s:i, s:b, s:s}", "n",
-                                        (json_int_t)nsuggestions, "title", s->title, "rule",
-                                        s->rule, "time", clock, "minutes", length, "phones_away",
-                                        s->phones_away, "notes", s->notes));
-    }
-    free(text);
-    return rc;
+    return assets_lines("content/time/suggestions.txt", suggestion_line, NULL);
 }
 
 void time_suggestions_stop(void)
