@@ -23,11 +23,12 @@ test('a ritual from a suggestion, an occurrence logged, and time together seen l
 
   // log today's: it happened, and it felt close
   const today = ana.page.locator('.occurrence', { hasText: 'Six-second kiss hello' }).first();
-  await today.getByText('Move or log it').click();
-  await today.getByLabel('It happened').check();
-  await today.getByLabel('5', { exact: true }).check();
-  await today.getByLabel(/a note/i).fill('Right at the door');
-  await today.getByRole('button', { name: 'Save' }).click();
+  await today.getByRole('link', { name: 'Move or log it' }).click();
+  await ana.page.waitForURL(/\/occurrences\/\d{4}-\d\d-\d\d$/);
+  await ana.page.getByLabel('It happened').check();
+  await ana.page.getByLabel('5', { exact: true }).check();
+  await ana.page.getByLabel(/a note/i).fill('Right at the door');
+  await ana.page.getByRole('button', { name: 'Save' }).click();
   await ana.page.waitForURL(/\/time#calendar$/);
   assert.match(await ana.page.locator('.ritual-list').textContent(), /Together once so far/);
 

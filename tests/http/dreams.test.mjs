@@ -147,6 +147,10 @@ test('values: hidden until both have ranked, on every path; then side by side wi
   assert.equal(seen.only_theirs.length, 5);
   assert.ok(seen.only_theirs.every((v) => v.talk.length >= 1), 'a prompt for each difference');
   assert.match(seen.alignment_words, /You both chose 5 of your ten\..* 86% alike; two identical lists would be 100%\. It is not a grade\./);
+  // the form to rank again only on asking, starting from your last ranking
+  assert.equal(seen.ranks, null);
+  const form = (await json(one, '/dreams/values?again=1')).ranks;
+  assert.deepEqual(form.map((r) => r.options.find((o) => o.on).name), mine);
   // ranking again waits for both again; the earlier comparison stays
   await send(one, '/dreams/values', ranking([...mine].reverse()));
   const again = await json(two, '/dreams/values');

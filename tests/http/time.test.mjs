@@ -108,7 +108,21 @@ test('one tap adds a suggestion; logging occurrences makes counts that grow', as
   const lately = now.lately.find((o) => o.day === '2027-03-18' && o.title === 'Kiss hello');
   assert.deepEqual([lately.happened, lately.connected, lately.note], [true, 5, 'Long one']);
   assert.ok(!JSON.stringify(now).match(/streak/i), 'no streaks');
+  // each occurrence has its page; a form that comes back keeps what was typed
+  const occ = (await json(one, path('2027-03-18'))).occurrence;
+  assert.deepEqual([occ.happened, occ.note, occ.scale.find((s) => s.on).value], [true, 'Long one', 5]);
+  assert.equal((await api(server, 'GET', path('2027-03-09'), { token: one.token })).status, 404);
+  const b = new Browser(server);
+  b.jar.set('hearth_session', one.token);
+  const back = await b.form(path('2027-03-24'), { state: 'moved', moved_day: '', moved_time: '20:00', note: 'After the film', connected: '3' });
+  assert.equal(back.status, 422);
+  const html = await back.text();
+  assert.match(html, /value="moved" checked/);
+  assert.match(html, /value="After the film"/);
+  assert.match(html, /value="3" checked/);
+  assert.match(html, /id="moved_day-error">Say which day it moved to\./);
   const other = await newCouple(server, 'logother');
+  assert.equal((await api(server, 'GET', path('2027-03-18'), { token: other.one.token })).status, 404);
   assert.equal((await call(other.one, path('2027-03-18'), { state: 'happened' })).status, 404);
   assert.equal((await api(server, 'GET', `/time/rituals/${daily.id}`, { token: other.two.token })).status, 404);
   assert.equal((await call(other.two, `/time/rituals/${daily.id}/delete`)).status, 404);

@@ -287,7 +287,13 @@ int dreams_values_page(struct req *req, struct res *res)
         previous = names_of(json_string_value(json_object_get(last, "text")));
         json_decref(last);
     }
-    form_model(req, m, previous);
+    /* the form, unless a comparison is open and nobody asked to rank again */
+    bool revealed = json_is_true(json_object_get(m, "revealed"));
+    if (!revealed || json_is_true(json_object_get(req->input, "again")) ||
+        json_object_size(req->errors) > 0)
+        form_model(req, m, previous);
+    else
+        json_object_set_new(m, "ranks", json_null());
     json_decref(previous);
     if (db_query(&earlier,
                  "SELECT id, created_at FROM dreams_value_rounds WHERE couple_id = $1"

@@ -15,18 +15,34 @@
 const char *const time_categories[] = {"at-home", "out", "free", "far-apart", NULL};
 static const char *const LABELS[] = {"At home", "Out", "Free", "Far apart"};
 
-static json_t *ours; /* {category: [ideas]} */
+static json_t *ours;       /* {category: [ideas]} */
+static json_t *categories; /* [{name, label, ideas}], made once */
+static json_t *ours_html;  /* their list, rendered once */
 
 int time_ideas_start(void)
 {
     ours = assets_sections("content/time/ideas.txt", TIME_IDEA_MAX * 4);
-    return ours != NULL ? 0 : -1;
+    if (ours == NULL)
+        return -1;
+    categories = json_array();
+    for (size_t k = 0; time_categories[k] != NULL; k++) {
+        json_t *list = json_object_get(ours, time_categories[k]);
+        json_array_append_new(categories, json_pack("{s:s, s:s, s:o}", "name", time_categories[k],
+                                                    "label", LABELS[k], "ideas",
+                                                    list ? json_incref(list) : json_array()));
+    }
+    json_t *model = json_pack("{s:O}", "idea_categories", categories);
+    ours_html = time_render_once("time/ideas-ours", model);
+    json_decref(model);
+    return ours_html != NULL ? 0 : -1;
 }
 
 void time_ideas_stop(void)
 {
     json_decref(ours);
-    ours = NULL;
+    json_decref(categories);
+    json_decref(ours_html);
+    ours = categories = ours_html = NULL;
 }
 
 static const char *label_of(const char *category)
@@ -51,15 +67,10 @@ int time_ideas_model(struct req *req, json_t *m)
         json_object_set_new(
             row, "label",
             json_string(label_of(json_string_value(json_object_get(row, "category")))));
-    json_t *categories = json_array();
-    for (size_t k = 0; time_categories[k] != NULL; k++) {
-        json_t *list = json_object_get(ours, time_categories[k]);
-        json_array_append_new(categories, json_pack("{s:s, s:s, s:o}", "name", time_categories[k],
-                                                    "label", LABELS[k], "ideas",
-                                                    list ? json_incref(list) : json_array()));
-    }
     json_object_set_new(m, "our_ideas", rows);
-    json_object_set_new(m, "idea_categories", categories);
+    json_object_set(m, "idea_categories", categories);
+    if (!req->api)
+        json_object_set(m, "ideas_html", ours_html);
     return 0;
 }
 

@@ -17,6 +17,10 @@
 void time_title(struct res *res, const char *title);
 int time_page(struct req *req, struct res *res);
 
+/* Renders template name with model once (at start-up): a JSON string
+ * for pages to hold by reference, or NULL. */
+json_t *time_render_once(const char *name, json_t *model);
+
 /* ---- rituals.c ---- */
 extern const char *const time_repeats[];  /* daily, weekly, monthly-day, monthly-weekday */
 extern const char *const time_weekdays[]; /* MO ... SU */
@@ -30,6 +34,8 @@ int time_ritual_page(struct req *req, struct res *res);
 int time_ritual_edit(struct req *req, struct res *res);
 int time_ritual_delete(struct req *req, struct res *res);
 int time_occurrence_log(struct req *req, struct res *res);
+/* One occurrence and the form that logs or moves it. */
+int time_occurrence_page(struct req *req, struct res *res);
 /* Rituals, what is coming up and what was lately (with their logs), and
  * the suggestions, into m. */
 int time_rituals_model(struct req *req, json_t *m);

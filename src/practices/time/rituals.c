@@ -168,7 +168,7 @@ struct suggestion {
 };
 static struct suggestion suggestions[SUGGESTIONS_MAX];
 static size_t nsuggestions;
-static json_t *suggestions_json;
+static json_t *suggestions_json, *suggestions_html;
 
 /* "weekly:MO,TU" as the RRULE it stands for, into out; false when it is
  * none of the forms. */
@@ -217,7 +217,12 @@ int time_suggestions_start(void)
 {
     suggestions_json = json_array();
     nsuggestions = 0;
-    return assets_lines("content/time/suggestions.txt", suggestion_line, NULL);
+    if (assets_lines("content/time/suggestions.txt", suggestion_line, NULL) != 0)
+        return -1;
+    json_t *model = json_pack("{s:O}", "suggestions", suggestions_json);
+    suggestions_html = time_render_once("time/suggestions", model);
+    json_decref(model);
+    return suggestions_html != NULL ? 0 : -1;
 }
 
 void time_suggestions_stop(void)
@@ -229,7 +234,8 @@ void time_suggestions_stop(void)
     }
     nsuggestions = 0;
     json_decref(suggestions_json);
-    suggestions_json = NULL;
+    json_decref(suggestions_html);
+    suggestions_json = suggestions_html = NULL;
 }
 
 /* ---- making and changing rituals ---- */
@@ -660,6 +666,8 @@ int time_rituals_model(struct req *req, json_t *m)
     json_object_set_new(m, "upcoming", upcoming);
     json_object_set_new(m, "lately", lately);
     json_object_set(m, "suggestions", suggestions_json);
+    if (!req->api)
+        json_object_set(m, "suggestions_html", suggestions_html);
     json_object_set_new(m, "form", time_form(req, NULL));
     json_decref(logs);
     json_decref(counts);
@@ -716,5 +724,59 @@ int time_rituals_for_feed(int64_t couple_id, json_t **rows)
         json_object_set_new(r, "logs", mine);
     }
     json_decref(logs);
+    return 0;
+}
+
+int time_occurrence_page(struct req *req, struct res *res)
+{
+    json_t *row, *log = NULL;
+    int rc = load_ritual(req, res, &row);
+    if (rc != 0)
+        return rc;
+    const char *day = json_string_value(json_object_get(req->params, "date"));
+    struct tz_occurrence o;
+    if (tz_recur(req->couple->time_zone, json_string_value(json_object_get(row, "rule")),
+                 json_string_value(json_object_get(row, "start_day")),
+                 (int)json_integer_value(json_object_get(row, "minute")), day, day, &o, 1) != 1) {
+        json_decref(row);
+        res->status = 404;
+        return 1;
+    }
+    rc = db_row(&log,
+                "SELECT ritual_id, day, state, moved_day, moved_minute, note, connected"
+                " FROM time_occurrences WHERE couple_id = $1 AND ritual_id = $2 AND day = $3",
+                "iis:dsssisi", req->couple_id, id_from(json_object_get(row, "id")), day);
+    if (rc == DB_ERROR) {
+        json_decref(row);
+        return -1;
+    }
+    json_t *occ = occurrence(req, row, &o, rc == DB_OK ? log : NULL);
+    json_decref(log);
+    json_decref(row);
+    /* came back with an error: what was chosen and typed, not what was stored */
+    if (json_object_size(req->errors) > 0) {
+        const char *state = json_string_value(json_object_get(req->typed, "state"));
+        static const char *const STATES[] = {"happened", "skipped", "moved"};
+        for (size_t k = 0; k < ARRAY_LEN(STATES); k++)
+            json_object_set_new(occ, STATES[k], json_boolean(state && !strcmp(state, STATES[k])));
+        static const char *const TYPED[][2] = {
+            {"note", "note"}, {"moved_day", "when_day"}, {"moved_time", "time"}};
+        for (size_t k = 0; k < ARRAY_LEN(TYPED); k++) {
+            json_t *v = json_object_get(req->typed, TYPED[k][0]);
+            if (json_is_string(v))
+                json_object_set(occ, TYPED[k][1], v);
+        }
+        json_t *c = json_object_get(req->typed, "connected");
+        json_object_set_new(occ, "connected",
+                            json_is_string(c) ? json_integer(number_at(json_string_value(c)))
+                                              : json_null());
+    }
+    json_t *scale = json_array();
+    json_int_t connected = json_integer_value(json_object_get(occ, "connected"));
+    for (json_int_t v = 1; v <= 5; v++)
+        json_array_append_new(scale, json_pack("{s:I, s:b}", "value", v, "on", v == connected));
+    json_object_set_new(occ, "scale", scale);
+    time_title(res, json_string_value(json_object_get(occ, "title")));
+    json_object_set_new(res_model(res), "occurrence", occ);
     return 0;
 }

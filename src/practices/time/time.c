@@ -4,10 +4,23 @@
  * described in internal.h. */
 #include "practices/time/time.h"
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/util.h"
 #include "practices/time/internal.h"
 #include "store/db.h"
+#include "view/view.h"
+
+json_t *time_render_once(const char *name, json_t *model)
+{
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    json_t *html = view_plain(name, model, &out) == 0 && out.data != NULL
+                       ? json_stringn(out.data, out.len)
+                       : NULL;
+    buf_free(&out);
+    return html;
+}
 
 void time_title(struct res *res, const char *title)
 {
@@ -167,8 +180,13 @@ static const struct route routes[] = {
     POST_TIME("/time/rituals/{id:id}", time_ritual_edit, "time/ritual", time_ritual_page,
               RITUAL_FIELDS),
     POST_TIME("/time/rituals/{id:id}/delete", time_ritual_delete, "time/page", time_page),
-    POST_TIME("/time/rituals/{id:id}/occurrences/{date:date}", time_occurrence_log, "time/page",
-              time_page,
+    {.method = "GET",
+     .pattern = "/time/rituals/{id:id}/occurrences/{date:date}",
+     .handler = time_occurrence_page,
+     .view = "time/occurrence",
+     .auth = AUTH_COUPLE},
+    POST_TIME("/time/rituals/{id:id}/occurrences/{date:date}", time_occurrence_log,
+              "time/occurrence", time_occurrence_page,
               {.name = "state",
                .label = "How it went",
                .type = FIELD_CHOICE,
