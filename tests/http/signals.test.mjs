@@ -90,6 +90,16 @@ test('a check-in shows to the partner with how long ago, as older after a day, a
     { mood: 3, energy: 3, need: 'cake' }, { mood: 3, energy: 3, need: 'fun', word: 'w'.repeat(41) }]) {
     assert.equal((await api(server, 'POST', '/signals/checkin', { token: one.token, body: bad })).status, 422, JSON.stringify(bad));
   }
+  // the form that comes back keeps the choices and the word
+  const b = new Browser(server);
+  b.jar.set('hearth_session', one.token);
+  const back = await b.form('/signals/checkin', { mood: '4', energy: '2', need: 'space', word: 'w'.repeat(41) });
+  assert.equal(back.status, 422);
+  const html = await back.text();
+  for (const kept of ['name="mood" value="4" checked', 'name="energy" value="2" checked', 'name="need" value="space" checked']) {
+    assert.ok(html.includes(kept), kept);
+  }
+  assert.equal((html.match(/ checked>/g) || []).length, 3, 'nothing else checked');
   assert.equal((await json(two, '/signals')).partner_checkin, undefined);
   const stream = await listen(two);
   await send(one, '/signals/checkin', { mood: 4, energy: 2, need: 'closeness', word: 'homeward' });

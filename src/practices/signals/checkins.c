@@ -102,9 +102,25 @@ int signals_my_checkins(struct req *req, json_t *m)
                       moods[(json_integer_value(json_object_get(last, "mood")) - 1) % 5], "when",
                       signals_ago(req, json_integer_value(json_object_get(last, "created_at")))));
     json_decref(rows);
+    /* a form that came back keeps what was chosen: {mood_3: true, ...} */
+    json_t *picked = json_object();
+    const char *need = NULL;
+    if (json_object_size(req->errors) > 0) {
+        static const char *const SCALES[] = {"mood", "energy"};
+        for (size_t k = 0; k < 2; k++) {
+            const char *v = json_string_value(json_object_get(req->typed, SCALES[k]));
+            if (v != NULL && strlen(v) == 1 && v[0] >= '1' && v[0] <= '5')
+                json_object_set_new(picked, arena_printf(req->arena, "%s_%s", SCALES[k], v),
+                                    json_true());
+        }
+        need = json_string_value(json_object_get(req->typed, "need"));
+    }
+    json_object_set_new(m, "picked", picked);
     json_t *needs = json_array();
     for (const struct signals_choice *c = signals_needs; c->name != NULL; c++)
-        json_array_append_new(needs, json_pack("{s:s, s:s}", "name", c->name, "label", c->label));
+        json_array_append_new(needs,
+                              json_pack("{s:s, s:s, s:b}", "name", c->name, "label", c->label,
+                                        "picked", need != NULL && !strcmp(need, c->name)));
     json_object_set_new(m, "needs", needs);
     return 0;
 }
