@@ -69,10 +69,14 @@ test('shared, the partner answers how they can support it; unshared, it is hidde
   assert.deepEqual(theirs.map((d) => d.title), ['Open a bakery']);
   assert.equal((await call(one, `/dreams/${id}/support`, { support: 'Myself' })).status, 404, 'not your own');
   await send(two, `/dreams/${id}/support`, { support: 'I can do the books on Sundays' });
+  for (let i = 1; i < 50; i++) await send(two, `/dreams/${id}/support`, { support: `More help ${i}` });
+  const full = await call(two, `/dreams/${id}/support`, { support: 'One too many' });
+  assert.equal(full.status, 422, 'fifty answers on one dream at most');
   const mine = (await json(one, '/dreams')).my_dreams[0];
-  assert.deepEqual(mine.support.map((s) => [s.who, s.text]), [[two.name, 'I can do the books on Sundays']]);
+  assert.deepEqual(mine.support[0], { who: two.name, text: 'I can do the books on Sundays' });
+  assert.equal(mine.support.length, 50);
   const card = (await json(one, '/us')).practices.find((p) => p.name === 'dreams').card;
-  assert.equal(card.new_support.text, 'I can do the books on Sundays');
+  assert.equal(card.new_support.text, 'More help 49');
   await send(one, `/dreams/${id}/unshare`);
   const after = await json(two, '/dreams');
   assert.deepEqual(after.their_dreams, []);

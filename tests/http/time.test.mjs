@@ -201,6 +201,11 @@ test('date ideas: ours to start from, the couple\'s own, and a pick at random by
   assert.ok(all.length >= 80);
   assert.equal(new Set(all.map((i) => i.toLowerCase())).size, all.length, 'no duplicates');
   assert.equal((await call(one, '/time/ideas', { idea: 'x'.repeat(201), category: 'out' })).status, 422);
+  const b = new Browser(server);
+  b.jar.set('hearth_session', one.token);
+  const back = await b.form('/time/ideas', { idea: '', category: 'far-apart' });
+  assert.equal(back.status, 422);
+  assert.match(await back.text(), /name="category" value="far-apart" checked/, 'the kind is kept');
   const { id } = await send(one, '/time/ideas', { idea: 'Night swim at the lido', category: 'out' }, 201);
   assert.deepEqual((await json(two, '/time')).our_ideas.map((i) => i.text), ['Night swim at the lido']);
   const farApart = ours.find((c) => c.name === 'far-apart').ideas;

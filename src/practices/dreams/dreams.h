@@ -13,12 +13,13 @@ enum {
     DREAMS_TEXT_MAX = 2000,    /* of a dream, of why a goal matters */
     DREAMS_SUPPORT_MAX = 1000, /* of a support answer */
     DREAMS_MILESTONE_MAX = 120,
-    DREAMS_PER_PERSON = 100, /* dreams a person keeps */
-    DREAMS_GOALS = 50,       /* open goals per couple */
-    DREAMS_MILESTONES = 30,  /* per goal */
-    DREAMS_TOP = 10,         /* values ranked */
-    DREAMS_VALUES_MAX = 64,  /* values offered, at most */
-    DREAMS_NEW_DAYS = 7,     /* a support answer counts as new this long */
+    DREAMS_PER_PERSON = 100,       /* dreams a person keeps */
+    DREAMS_GOALS = 50,             /* open goals per couple */
+    DREAMS_MILESTONES = 30,        /* per goal */
+    DREAMS_TOP = 10,               /* values ranked */
+    DREAMS_VALUES_MAX = 64,        /* values offered, at most */
+    DREAMS_SUPPORT_PER_DREAM = 50, /* support answers on one dream */
+    DREAMS_NEW_DAYS = 7,           /* a support answer counts as new this long */
     DREAMS_BODY = FORM_BODY_FOR(DREAMS_TEXT_MAX + DREAMS_TITLE_MAX),
 };
 

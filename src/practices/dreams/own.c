@@ -166,8 +166,16 @@ int dreams_support(struct req *req, struct res *res)
                                    id_from(json_object_get(req->params, "id")), req->user_id));
     if (rc != 0)
         return rc;
-    int64_t dream = id_from(json_object_get(row, "id"));
+    int64_t dream = id_from(json_object_get(row, "id")), n = 0;
     json_decref(row);
+    if (db_lock_couple(req->couple_id) != DB_OK ||
+        db_int(&n, "SELECT count(*) FROM dreams_support WHERE couple_id = $1 AND dream_id = $2",
+               "ii", req->couple_id, dream) != DB_OK)
+        return -1;
+    if (n >= DREAMS_SUPPORT_PER_DREAM) {
+        req_error(req, "support", "This dream holds 50 answers already: plenty of support.");
+        return 0;
+    }
     if (db_exec("INSERT INTO dreams_support (couple_id, id, dream_id, user_id, text, created_at)"
                 " VALUES ($1, $2, $3, $4, $5, $6)",
                 "iiiisi", req->couple_id, id_new(), dream, req->user_id, req_str(req, "support"),

@@ -69,6 +69,16 @@ int time_ideas_model(struct req *req, json_t *m)
             json_string(label_of(json_string_value(json_object_get(row, "category")))));
     json_object_set_new(m, "our_ideas", rows);
     json_object_set(m, "idea_categories", categories);
+    /* the new idea's kind, kept when its form comes back */
+    const char *typed = json_object_size(req->errors) > 0
+                            ? json_string_value(json_object_get(req->typed, "category"))
+                            : NULL;
+    json_t *choices = json_array();
+    for (size_t k = 0; time_categories[k] != NULL; k++)
+        json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "name", time_categories[k],
+                                                 "label", LABELS[k], "on",
+                                                 typed && !strcmp(typed, time_categories[k])));
+    json_object_set_new(m, "category_choices", choices);
     if (!req->api)
         json_object_set(m, "ideas_html", ours_html);
     return 0;
