@@ -15,10 +15,12 @@
 #include "core/id.h"
 #include "core/net.h"
 #include "core/util.h"
+#include "guides/cache.h"
 #include "guides/guides.h"
 #include "guides/text.h"
 #include "http/http.h"
 #include "store/db.h"
+#include "view/view.h"
 
 static unsigned char form_key[32];
 static const char COMMENTER_COOKIE[] = "hearth_commenter";
@@ -108,86 +110,95 @@ static json_t *comment_view(json_t *row)
         json_string_value(json_object_get(row, "id")), "pending",
         strcmp(json_string_value(json_object_get(row, "status")), "approved") != 0, "by_site",
         json_is_true(json_object_get(row, "by_site")));
-    json_object_set_new(c, "body_html", json_stringn(html.data ? html.data : "", html.len));
+    json_object_set_new(c, "body_html", view_html(&html));
     buf_free(&html);
     return c;
 }
 
-/* Appends the rows under key in children (parent id -> rows, oldest first),
- * each followed by its replies, down to the deepest level. */
-static void thread(json_t *children, const char *key, json_t *out, int depth)
+/* A comment is shown when it is approved, or held and written by this
+ * browser ($2); the comments it replies to must be shown too, so the replies
+ * to a comment the operator hid are hidden with it. Replies nest at most
+ * COMMENT_DEPTH_MAX (2) deep: a comment, its parent and its grandparent. */
+#define SHOWN(t)                                                                                   \
+    "(" t ".status = 'approved' OR (" t ".author_token = $2 AND " t ".status <> 'approved'))"
+#define THREADS                                                                                    \
+    " FROM comments c LEFT JOIN comments p ON p.id = c.parent_id"                                  \
+    " LEFT JOIN comments gp ON gp.id = p.parent_id WHERE c.guide_id = $1 AND " SHOWN(              \
+        "c") " AND (p.id IS NULL OR " SHOWN("p") ") AND (gp.id IS NULL OR " SHOWN("gp") ")"
+
+/* One page of a guide's comments in thread order, read as one page in SQL:
+ * threads oldest first, each comment followed by its replies (oldest
+ * first), which are ordered by their top comment, then by the reply at the
+ * first level, then by their own time. */
+static int thread_page(json_t **rows, int64_t gid, const char *mine, int64_t offset)
 {
-    size_t i;
-    json_t *row;
-    json_array_foreach (json_object_get(children, key), i, row) {
-        json_array_append(out, row);
-        if (depth < COMMENT_DEPTH_MAX)
-            thread(children, json_string_value(json_object_get(row, "id")), out, depth + 1);
-    }
+    return db_query(rows,
+                    "SELECT c.id, c.parent_id, c.depth, c.name, c.body, c.status, c.by_site,"
+                    " c.created_at" THREADS
+                    " ORDER BY COALESCE(gp.created_at, p.created_at, c.created_at),"
+                    " COALESCE(gp.id, p.id, c.id),"
+                    " CASE WHEN gp.id IS NOT NULL THEN p.created_at"
+                    " WHEN p.id IS NOT NULL THEN c.created_at ELSE 0 END,"
+                    " CASE WHEN gp.id IS NOT NULL THEN p.id WHEN p.id IS NOT NULL THEN c.id"
+                    " ELSE 0 END,"
+                    " CASE WHEN gp.id IS NOT NULL THEN c.created_at ELSE 0 END,"
+                    " CASE WHEN gp.id IS NOT NULL THEN c.id ELSE 0 END"
+                    " LIMIT $3 OFFSET $4",
+                    "isii:ddisssbi", gid, mine, (int64_t)COMMENTS_PER_PAGE, offset);
 }
 
-/* Orders rows (oldest first) as threads, in one pass over them. */
-static json_t *threaded(json_t *rows)
+int comments_held_here(struct req *req, int64_t guide_id)
 {
-    json_t *children = json_object(), *out = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach (rows, i, row) {
-        int64_t parent = id_from(json_object_get(row, "parent_id"));
-        const char *key = parent ? json_string_value(json_object_get(row, "parent_id")) : "0";
-        json_t *list = json_object_get(children, key);
-        if (list == NULL) {
-            list = json_array();
-            json_object_set_new(children, key, list);
-        }
-        json_array_append(list, row);
-    }
-    thread(children, "0", out, 0);
-    json_decref(children);
-    return out;
-}
-
-int comments_for_article(struct req *req, struct res *res, json_t *guide)
-{
-    int64_t gid = id_from(json_object_get(guide, "id"));
     const char *mine = commenter_token(req);
+    if (mine == NULL)
+        return 0;
+    int64_t one;
+    int rc = db_int(&one,
+                    "SELECT 1 FROM comments WHERE guide_id = $1 AND author_token = $2"
+                    " AND status <> 'approved' LIMIT 1",
+                    "is", guide_id, mine);
+    return rc == DB_OK ? 1 : rc == DB_NOT_FOUND ? 0 : -1;
+}
+
+int comments_page(struct req *req, json_t *guide, int64_t page, json_t *model)
+{
+    int64_t gid = id_from(json_object_get(guide, "id")), count;
+    const char *mine = commenter_token(req);
+    if (mine == NULL)
+        mine = "-";
     json_t *rows;
-    if (db_query(&rows,
-                 "SELECT id, parent_id, depth, name, body, status, by_site, created_at"
-                 " FROM comments WHERE guide_id = $1"
-                 " AND (status = 'approved' OR (author_token = $2 AND status <> 'approved'))"
-                 " ORDER BY created_at, id LIMIT 5000",
-                 "is:ddisssbi", gid, mine ? mine : "-") != DB_OK)
+    if (db_int(&count, "SELECT count(*)" THREADS, "is", gid, mine) != DB_OK)
         return -1;
-    json_t *all = threaded(rows);
-    json_decref(rows);
-
-    json_t *pagev = json_object_get(req->input, "page");
-    size_t pages = (json_array_size(all) + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE;
-    size_t page = pagev ? (size_t)json_integer_value(pagev) : (pages ? pages : 1);
-    if (page > pages)
+    int64_t pages = (count + COMMENTS_PER_PAGE - 1) / COMMENTS_PER_PAGE;
+    if (page <= 0 || page > pages)
         page = pages ? pages : 1;
+    if (thread_page(&rows, gid, mine, (page - 1) * COMMENTS_PER_PAGE) != DB_OK)
+        return -1;
     json_t *shown = json_array();
-    for (size_t k = (page - 1) * COMMENTS_PER_PAGE;
-         k < json_array_size(all) && k < page * COMMENTS_PER_PAGE; k++)
-        json_array_append_new(shown, comment_view(json_array_get(all, k)));
+    size_t i;
+    json_t *row;
+    json_array_foreach (rows, i, row)
+        json_array_append_new(shown, comment_view(row));
+    json_decref(rows);
     json_t *nav = json_array();
-    for (size_t p = 1; pages > 1 && p <= pages; p++)
-        json_array_append_new(nav, json_pack("{s:i, s:b}", "number", (int)p, "current", p == page));
-    json_t *m = res_model(res);
-    json_object_set_new(m, "comments", shown);
-    json_object_set_new(m, "comment_count", json_integer((json_int_t)json_array_size(all)));
-    json_object_set_new(m, "comment_pages", nav);
-    json_decref(all);
+    for (int64_t p = 1; pages > 1 && p <= pages; p++)
+        json_array_append_new(
+            nav, json_pack("{s:I, s:b}", "number", (json_int_t)p, "current", p == page));
+    json_object_set_new(model, "comments", shown);
+    json_object_set_new(model, "comment_count", json_integer(count));
+    json_object_set_new(model, "comment_pages", nav);
+    return 0;
+}
 
+void comments_form_time(struct req *req, json_t *model, int64_t guide_id)
+{
     /* a form that comes back with errors keeps its first timestamp */
     const char *typed = json_string_value(json_object_get(req->typed, "t"));
     char t[COMMENT_TIME_TOKEN];
-    comments_sign_time(clock_now_ms(), gid, t);
-    int64_t at = comments_served_at(typed, gid);
+    comments_sign_time(clock_now_ms(), guide_id, t);
+    int64_t at = comments_served_at(typed, guide_id);
     bool keep = at > 0 && clock_now_ms() - at < COMMENT_FORM_MAX_AGE_MS;
-    json_object_set_new(m, "form_time", json_string(keep ? typed : t));
-    return 0;
+    json_object_set_new(model, "form_time", json_string(keep ? typed : t));
 }
 
 /* ---- posting ---- */
@@ -369,7 +380,8 @@ static int post_comment(struct req *req, struct res *res)
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 "iiiissssssi", id, gid, parent ? parent : (int64_t)0, depth, req_str(req, "name"),
                 req_str(req, "email"), req_str(req, "comment"), status, reason,
-                ensure_commenter(req, res), now) < 0)
+                ensure_commenter(req, res), now) < 0 ||
+        guide_cache_changed() != 0)
         return -1;
     /* spam is not announced: the sender sees it as awaiting moderation */
     bool shown = strcmp(status, "approved") == 0;
@@ -413,7 +425,7 @@ static int comments_feed(struct req *req, struct res *res)
         struct buf html;
         buf_init(&html, 6 * COMMENT_TEXT_MAX * 4);
         text_to_html(json_string_value(json_object_get(row, "body")), &html);
-        json_object_set_new(row, "body_html", json_stringn(html.data ? html.data : "", html.len));
+        json_object_set_new(row, "body_html", view_html(&html));
         buf_free(&html);
     }
     char t[32];
@@ -468,7 +480,7 @@ static int moderate(struct req *req, struct res *res, const char *status)
                               " (SELECT $1 UNION ALL SELECT c.id FROM comments c"
                               " JOIN thread t ON c.parent_id = t.id) SELECT id FROM thread)",
                               "i", id);
-    if (rc < 0)
+    if (rc < 0 || (rc > 0 && guide_cache_changed() != 0))
         return -1;
     if (rc == 0) {
         res->status = 404;
@@ -518,7 +530,7 @@ static int reply_as_site(struct req *req, struct res *res)
                      d >= COMMENT_DEPTH_MAX ? d : d + 1, SITE_NAME, req_str(req, "comment"),
                      clock_now_ms());
     json_decref(row);
-    if (rc < 0)
+    if (rc < 0 || guide_cache_changed() != 0)
         return -1;
     res->status = req->api ? 201 : 0;
     if (res_redirect(req, res, "/admin/comments"))

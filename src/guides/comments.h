@@ -19,7 +19,6 @@ enum {
     COMMENT_FLOOD_SECONDS = 15, /* one comment per address in this time */
     COMMENT_DEPTH_MAX = 2,      /* replies nest three levels: 0, 1, 2 */
     COMMENTS_PER_PAGE = 50,
-    COMMENTS_PER_GUIDE = 5000, /* shown at most */
     BLOCKED_WORDS_MAX = 20000, /* characters of the blocked-words list */
     COMMENT_FORM_BODY = FORM_BODY_FOR(COMMENT_TEXT_MAX + COMMENT_NAME_MAX + 254),
     COMMENT_SETTINGS_BODY = FORM_BODY_FOR(BLOCKED_WORDS_MAX),
@@ -32,10 +31,15 @@ extern const size_t comments_nroutes;
 
 /* Loads the form-timing key. Returns 0 or -1. */
 int comments_init(void);
-/* Adds the comments of guide (a row with id and slug) and the form's fields
- * to res's model: approved comments threaded, plus this browser's own held
- * ones, paginated by the "page" input. */
-int comments_for_article(struct req *req, struct res *res, json_t *guide);
+/* Sets comments, comment_count and comment_pages in model: page (from 1;
+ * 0 or past the end: the last) of the comments of guide (a row with its id),
+ * approved ones threaded, and this browser's own held ones. */
+int comments_page(struct req *req, json_t *guide, int64_t page, json_t *model);
+/* 1 when this browser has comments held on guide_id (its view of the
+ * comments is its own), 0 when not, -1 when the database fails. */
+int comments_held_here(struct req *req, int64_t guide_id);
+/* Sets the comment form's signed time (form_time) in model. */
+void comments_form_time(struct req *req, json_t *model, int64_t guide_id);
 /* Writes the signed time a comment form of guide_id was served at ms. */
 void comments_sign_time(int64_t ms, int64_t guide_id, char out[COMMENT_TIME_TOKEN]);
 /* The time a form's token says it was served, or -1 when the token is

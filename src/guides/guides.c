@@ -14,6 +14,7 @@
 #include "core/id.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "guides/cache.h"
 #include "guides/comments.h"
 #include "guides/text.h"
 #include "http/http.h"
@@ -290,7 +291,7 @@ out:
 int guides_init(const char *base_url)
 {
     snprintf(base, sizeof(base), "%s", base_url);
-    if (load_tag(base_url) != 0)
+    if (load_tag(base_url) != 0 || guide_cache_init() != 0)
         return -1;
     return assets_each("content/guides/", seed_one, NULL);
 }
@@ -354,29 +355,80 @@ static json_t *helps_model(const struct req *req, const char *topic)
                      req->user_id != 0, "paired", req->couple_id != 0);
 }
 
+/* The parts of the guide's page that are the same for every reader: the
+ * guide and a page of its comments (*section: the comments' HTML, or for
+ * the API their model), cached for readers who have no held comment here. */
+static int shared_parts(struct req *req, const char *slug, int64_t page, json_t **guide,
+                        json_t **section)
+{
+    if (!req->api && guide_cache_get(slug, page, guide, section)) {
+        int held = comments_held_here(req, id_from(json_object_get(*guide, "id")));
+        if (held == 0)
+            return 0;
+        json_decref(*guide);
+        json_decref(*section);
+        if (held < 0)
+            return -1;
+    }
+    uint64_t gen = guide_cache_generation();
+    int rc = guides_find(req, guide);
+    if (rc != DB_OK)
+        return rc;
+    decorate(*guide);
+    json_t *comments = json_object();
+    json_object_set_new(comments, "comments_feed", json_sprintf("/guides/%s/comments.atom", slug));
+    int held = req->api ? 1 : comments_held_here(req, id_from(json_object_get(*guide, "id")));
+    if (held < 0 || comments_page(req, *guide, page, comments) != 0) {
+        json_decref(comments);
+        json_decref(*guide);
+        return DB_ERROR;
+    }
+    if (req->api) {
+        *section = comments;
+        return DB_OK;
+    }
+    struct buf html;
+    buf_init(&html, VIEW_MAX_PAGE);
+    rc = view_plain("partials/comments", comments, &html);
+    json_decref(comments);
+    *section = rc == 0 ? view_html(&html) : NULL;
+    buf_free(&html);
+    if (*section == NULL) {
+        json_decref(*guide);
+        return DB_ERROR;
+    }
+    if (held == 0)
+        guide_cache_put(slug, page, gen, *guide, *section);
+    return DB_OK;
+}
+
 int guides_article(struct req *req, struct res *res)
 {
-    json_t *g;
-    int rc = guides_find(req, &g);
+    const char *slug = json_string_value(json_object_get(req->params, "slug"));
+    json_t *pagev = json_object_get(req->input, "page"), *g, *section;
+    int rc = shared_parts(req, slug, pagev ? json_integer_value(pagev) : 0, &g, &section);
     rc = res_found(res, rc);
     if (rc != 0)
         return rc;
-    decorate(g);
     json_t *m = res_model(res);
     json_object_set(m, "title", json_object_get(g, "title"));
     /* the layout links it as the page's feed */
-    json_object_set_new(
-        m, "comments_feed",
-        json_sprintf("/guides/%s/comments.atom", json_string_value(json_object_get(g, "slug"))));
+    json_object_set_new(m, "comments_feed", json_sprintf("/guides/%s/comments.atom", slug));
     json_object_set_new(m, "helps",
                         helps_model(req, json_string_value(json_object_get(g, "practice"))));
-    json_object_set_new(m, "guide", g);
+    if (req->api)
+        json_object_update(m, section);
+    else
+        json_object_set(m, "comments_html", section);
+    json_decref(section);
     const char *posted = req_str(req, "posted");
     if (posted != NULL)
         json_object_set_new(m, !strcmp(posted, "approved") ? "posted_approved" : "posted_pending",
                             json_true());
     json_object_set(m, "reply_to", json_object_get(req->input, "reply"));
-    return comments_for_article(req, res, g);
+    comments_form_time(req, m, id_from(json_object_get(g, "id")));
+    json_object_set_new(m, "guide", g);
+    return 0;
 }
 
 /* Renders an Atom template into res->body. */
@@ -523,7 +575,7 @@ static int save_guide(struct req *req, struct res *res)
         req_error(req, "slug", "Another guide already has this address.");
         return 0;
     }
-    if (rc < 0)
+    if (rc < 0 || guide_cache_changed() != 0)
         return -1;
     res->status = req->api && create ? 201 : 0;
     if (res_redirect(req, res,
@@ -538,7 +590,7 @@ static int set_published(struct req *req, struct res *res, int published)
     int64_t gid = id_from(json_object_get(req->params, "id"));
     int rc = db_exec("UPDATE guides SET published = $2, updated_at = $3 WHERE id = $1", "ibi", gid,
                      published, clock_now_ms());
-    if (rc < 0)
+    if (rc < 0 || (rc > 0 && guide_cache_changed() != 0))
         return -1;
     if (rc == 0) {
         res->status = 404;

@@ -592,6 +592,9 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
             reset_answer(res, req, before);
             continue;
         }
+        if (fin == DB_RETRY)
+            log_error("http: %s %s: the database refused it %d times", req->method,
+                      req->route->pattern, attempt);
         if (fin != DB_OK && (ok || fin == DB_RETRY))
             rc = -1; /* the commit failed, or the database kept refusing */
         break;
@@ -602,6 +605,31 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
                    arena_printf(req->arena, "%d", db_request_calls()));
 #endif
     return rc;
+}
+
+static void resume_synced(void *arg)
+{
+    struct ctx *cx = arg;
+    MHD_resume_connection(cx->req.conn);
+}
+
+/* Responds once what the request wrote is on disk (db_sync_ticket): the
+ * answer is made now and kept, and the connection waits, suspended, for
+ * the sync that it shares with the other writes of the moment. */
+static enum MHD_Result respond_durable(struct ctx *cx, int rc)
+{
+    int64_t ticket = db_sync_ticket();
+    if (ticket == 0)
+        return respond(cx, rc);
+    cx->deferred = true;
+    enum MHD_Result queued = respond(cx, rc);
+    if (cx->prepared == NULL) { /* nothing to queue later */
+        db_sync_wait(ticket);
+        return queued;
+    }
+    MHD_suspend_connection(cx->req.conn);
+    db_sync_then(ticket, resume_synced, cx);
+    return MHD_YES;
 }
 
 /* The last callback: input, body guards, then the handler here or, for a
@@ -639,7 +667,7 @@ static enum MHD_Result finish(struct ctx *cx)
     if (json_object_size(req->errors) > 0)
         return send_invalid(cx);
     if (!req->route->slow)
-        return respond(cx, run_in_transaction(cx, req->route->handler, false));
+        return respond_durable(cx, run_in_transaction(cx, req->route->handler, false));
     if (req->route->admit != NULL) {
         int rc = req->route->admit(req, res);
         if (rc != 0 || res->status != 0 || json_object_size(req->errors) > 0)
@@ -753,6 +781,7 @@ static void *slow_worker(void *arg)
             send_error(cx, 503, "The server is restarting. Please try again in a moment.");
         else
             respond(cx, run_in_transaction(cx, cx->req.route->handler, false));
+        db_sync_wait(db_sync_ticket());
         MHD_resume_connection(cx->req.conn);
         pthread_mutex_lock(&slow.lock);
     }

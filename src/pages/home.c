@@ -32,7 +32,7 @@ static json_t *card_html(struct req *req, const struct practice *p, json_t *card
     json_object_set_new(card, "csrf", json_string(req->csrf_token ? req->csrf_token : ""));
     int rc = view_plain(view, card, &html);
     json_object_del(card, "csrf");
-    json_t *out = rc == 0 ? json_stringn(html.data ? html.data : "", html.len) : NULL;
+    json_t *out = rc == 0 ? view_html(&html) : NULL;
     buf_free(&html);
     return out;
 }

@@ -63,6 +63,18 @@ struct db_backend {
     void (*listen_stop)(void);
     /* Describes target for logs, without any password. */
     void (*describe)(const char *target, char *out, size_t len);
+    /* Group commit (db_sync_ticket in db.h), NULL for an engine whose
+     * commit is durable by itself: group_commit lets c's commits return
+     * before the disk holds them; sync_ticket asks for a sync when c changed
+     * rows since it last asked (0 when not); sync_then calls fn once the
+     * ticket's sync is done (at once when it is), sync_wait blocks for it;
+     * syncs counts the syncs made; sync_stop ends the syncer. */
+    int (*group_commit)(struct db_conn *c);
+    int64_t (*sync_ticket)(struct db_conn *c);
+    void (*sync_then)(int64_t ticket, void (*fn)(void *arg), void *arg);
+    void (*sync_wait)(int64_t ticket);
+    int64_t (*syncs)(void);
+    void (*sync_stop)(void);
 };
 
 extern const struct db_backend db_sqlite_backend;

@@ -37,6 +37,7 @@ struct tstate {
     bool request;       /* between db_request_start and db_request_finish */
     bool request_began; /* the request's transaction is open (depth 1) */
     bool retry;         /* a retryable failure hit the open transaction */
+    bool group;         /* commits share syncs (db_sync_ticket) */
     int fail_at, calls; /* test builds: inject a failure at statement fail_at */
     struct tstate *next;
 };
@@ -391,6 +392,8 @@ void db_request_start(void)
     struct tstate *t = state();
     if (t == NULL)
         return;
+    if (t->backend->group_commit != NULL && !t->group)
+        t->group = t->backend->group_commit(t->conn) == DB_OK;
     t->request = true;
     t->request_began = false;
     t->retry = false;
@@ -419,6 +422,31 @@ int db_request_finish(bool ok)
     t->fail_at = 0;
     t->retry = false;
     return retry ? DB_RETRY : rc;
+}
+
+int64_t db_sync_ticket(void)
+{
+    struct tstate *t = state();
+    return t != NULL && t->group ? t->backend->sync_ticket(t->conn) : 0;
+}
+
+void db_sync_then(int64_t ticket, void (*fn)(void *arg), void *arg)
+{
+    if (ticket > 0 && backend != NULL && backend->sync_then != NULL)
+        backend->sync_then(ticket, fn, arg);
+    else
+        fn(arg);
+}
+
+void db_sync_wait(int64_t ticket)
+{
+    if (ticket > 0 && backend != NULL && backend->sync_wait != NULL)
+        backend->sync_wait(ticket);
+}
+
+int64_t db_syncs(void)
+{
+    return backend != NULL && backend->syncs != NULL ? backend->syncs() : 0;
 }
 
 void db_fail_nth(int n)
@@ -574,6 +602,12 @@ void db_close(void)
 {
     if (backend != NULL && backend->listen_stop != NULL)
         backend->listen_stop();
+    if (backend != NULL && backend->sync_stop != NULL) {
+        backend->sync_stop();
+        if (backend->syncs() > 0)
+            log_info("db: requests' writes took %lld sync(s) of the write-ahead log",
+                     (long long)backend->syncs());
+    }
     pthread_mutex_lock(&listeners_lock);
     nlisteners = 0;
     pthread_mutex_unlock(&listeners_lock);

@@ -133,6 +133,20 @@ int db_set_listen_url(const char *url);
 void db_request_start(void);
 int db_request_finish(bool ok);
 
+/* Group commit. On SQLite a request's commit returns before its writes
+ * reach the disk. After db_request_finish, on the same thread,
+ * db_sync_ticket answers 0 when nothing this thread wrote waits for the
+ * disk, else a ticket: db_sync_then(ticket, fn, arg) calls fn(arg) once
+ * the disk holds those writes (from the syncer's thread, or at once), and
+ * db_sync_wait(ticket) blocks until it does. One sync of the write-ahead
+ * log serves every commit made before it began, so concurrent writes share
+ * it. PostgreSQL's commit is durable by itself (its WAL flushes are shared
+ * the same way): the ticket is always 0. db_syncs counts the syncs made. */
+int64_t db_sync_ticket(void);
+void db_sync_then(int64_t ticket, void (*fn)(void *arg), void *arg);
+void db_sync_wait(int64_t ticket);
+int64_t db_syncs(void);
+
 /* Test builds (HEARTH_TEST_FAULTS): the nth statement of this thread's next
  * request fails as if the engine had (0: none); db_request_calls() tells how
  * many statements the last request ran. */

@@ -326,24 +326,41 @@ static void pg_describe(const char *url, char *out, size_t len)
 
 /* ---- notifications: one listening connection per server ---- */
 
+enum { LISTEN_CHANNELS = 8 };
+
 static struct {
     pthread_t thread;
     bool running;
-    int wake[2]; /* a pipe that ends the thread's wait */
-    char target[1024], channel[64];
+    int wake[2]; /* a pipe that ends the thread's wait, or brings a new channel */
+    char target[1024];
+    pthread_mutex_t lock; /* guards channels and nchannels */
+    char channels[LISTEN_CHANNELS][64];
+    int nchannels;
     void (*deliver)(const char *channel, const char *payload);
-} listener = {.wake = {-1, -1}};
+} listener = {.wake = {-1, -1}, .lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* LISTENs on pg to the channels from *done on; false when it cannot. */
+static bool listen_more(PGconn *pg, int *done)
+{
+    bool ok = true;
+    pthread_mutex_lock(&listener.lock);
+    for (; ok && *done < listener.nchannels; (*done)++) {
+        char sql[96];
+        snprintf(sql, sizeof(sql), "LISTEN \"%s\"", listener.channels[*done]);
+        PGresult *res = PQexec(pg, sql);
+        ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+    }
+    pthread_mutex_unlock(&listener.lock);
+    return ok;
+}
 
 /* Connects and listens; NULL (logged) when it cannot. */
-static PGconn *listen_connect(void)
+static PGconn *listen_connect(int *done)
 {
     PGconn *pg = PQconnectdb(listener.target);
-    char sql[96];
-    snprintf(sql, sizeof(sql), "LISTEN \"%s\"", listener.channel);
-    PGresult *res = pg && PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
-    bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
-    PQclear(res);
-    if (!ok) {
+    *done = 0;
+    if (pg == NULL || PQstatus(pg) != CONNECTION_OK || !listen_more(pg, done)) {
         log_error("db: cannot listen for notifications: %s", pg ? PQerrorMessage(pg) : "no memory");
         PQfinish(pg);
         return NULL;
@@ -357,21 +374,28 @@ static void *listen_loop(void *arg)
     (void)arg;
     PGconn *pg = NULL;
     bool first = true;
+    int done = 0; /* channels listened to on pg */
     while (listener.running) {
         if (pg == NULL) {
-            if ((pg = listen_connect()) == NULL) {
+            if ((pg = listen_connect(&done)) == NULL) {
                 poll(&(struct pollfd){.fd = listener.wake[0], .events = POLLIN}, 1, 1000);
                 continue;
             }
-            if (!first) /* back after a break: what came meanwhile is lost */
-                listener.deliver(listener.channel, "*");
+            for (int i = 0; !first && i < done;
+                 i++) /* back after a break: what came meanwhile is lost */
+                listener.deliver(listener.channels[i], "*");
             first = false;
         }
         struct pollfd fds[2] = {{.fd = PQsocket(pg), .events = POLLIN},
                                 {.fd = listener.wake[0], .events = POLLIN}};
         if (poll(fds, 2, 1000) < 0 || !listener.running)
             continue;
-        if (PQconsumeInput(pg) == 0) { /* the connection broke: listen again */
+        if (fds[1].revents & POLLIN) { /* a channel was added */
+            char drain[16];
+            if (read(listener.wake[0], drain, sizeof(drain)) < 0)
+                log_error("db: cannot read the listener's wake-up");
+        }
+        if (PQconsumeInput(pg) == 0 || !listen_more(pg, &done)) { /* broken: listen again */
             PQfinish(pg);
             pg = NULL;
             continue;
@@ -389,10 +413,24 @@ static void *listen_loop(void *arg)
 static int pg_listen(const char *target, const char *channel,
                      void (*deliver)(const char *channel, const char *payload))
 {
-    if (listener.running)
-        return strcmp(listener.channel, channel) == 0 ? DB_OK : DB_ERROR;
+    pthread_mutex_lock(&listener.lock);
+    bool known = false;
+    for (int i = 0; i < listener.nchannels; i++)
+        known = known || strcmp(listener.channels[i], channel) == 0;
+    if (!known && listener.nchannels == LISTEN_CHANNELS) {
+        pthread_mutex_unlock(&listener.lock);
+        return DB_ERROR;
+    }
+    if (!known)
+        snprintf(listener.channels[listener.nchannels++], sizeof(listener.channels[0]), "%s",
+                 channel);
+    pthread_mutex_unlock(&listener.lock);
+    if (listener.running) { /* the thread listens to the new channel too */
+        if (!known && write(listener.wake[1], "c", 1) < 0)
+            return DB_ERROR;
+        return DB_OK;
+    }
     snprintf(listener.target, sizeof(listener.target), "%s", target);
-    snprintf(listener.channel, sizeof(listener.channel), "%s", channel);
     listener.deliver = deliver;
     if (pipe(listener.wake) != 0)
         return DB_ERROR;

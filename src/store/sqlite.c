@@ -1,14 +1,18 @@
 /* sqlite.c: the SQLite backend of db.h. Connections open with WAL, foreign
- * keys, a busy timeout and synchronous=FULL (a 2xx means the write is on
- * disk); statements are prepared once per connection and cached by the
+ * keys, a busy timeout and synchronous=FULL (a commit is on disk when it
+ * returns); request threads switch to group commit (see "group commit"
+ * below). Statements are prepared once per connection and cached by the
  * address of their SQL; values are read as their columns are declared. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -26,6 +30,8 @@ struct db_conn {
     sqlite3 *db;
     struct cached *cache;
     size_t ncache, capcache;
+    bool group;              /* commits wait for the syncer, not for the disk */
+    sqlite3_int64 synced_at; /* total changes when a sync was last asked for */
 };
 
 /* Creates the database's directory when it is missing (var/ on first run). */
@@ -276,6 +282,157 @@ static char *sqlite_dialect(const char *sql)
     return NULL; /* migrations are written for SQLite */
 }
 
+/* ---- group commit ----
+ *
+ * A request thread's connection commits with synchronous=NORMAL: the
+ * commit is written to the write-ahead log but not synced. Before the
+ * request is answered, db_sync_ticket asks the syncer for a sync, and the
+ * answer waits (the connection suspended, no thread blocked) until one
+ * fdatasync of the log, begun after the ask, has finished. Commits made
+ * while a sync runs share the next one, so under load one sync serves many
+ * writes. SQLite's own checkpoints sync the log before copying it, so a
+ * commit that a checkpoint moved into the database file is on disk too.
+ * Other threads (jobs, commands) keep synchronous=FULL. */
+
+struct sync_waiter {
+    int64_t ticket;
+    void (*fn)(void *arg);
+    void *arg;
+    struct sync_waiter *next;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t asked_cond, done_cond;
+    int64_t asked, done, syncs;
+    struct sync_waiter *waiters;
+    bool running;
+    pthread_t thread;
+    char wal[4200];
+} syncer = {.lock = PTHREAD_MUTEX_INITIALIZER,
+            .asked_cond = PTHREAD_COND_INITIALIZER,
+            .done_cond = PTHREAD_COND_INITIALIZER};
+
+static void *sync_loop(void *arg)
+{
+    (void)arg;
+    int fd = -1;
+    pthread_mutex_lock(&syncer.lock);
+    for (;;) {
+        while (syncer.running && syncer.asked == syncer.done)
+            pthread_cond_wait(&syncer.asked_cond, &syncer.lock);
+        if (syncer.asked == syncer.done)
+            break; /* stopped, and nothing is waiting */
+        int64_t target = syncer.asked;
+        pthread_mutex_unlock(&syncer.lock);
+        if (fd < 0)
+            fd = open(syncer.wal, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fdatasync(fd) != 0)
+            log_error("db: cannot sync the write-ahead log %s: %s", syncer.wal, strerror(errno));
+        pthread_mutex_lock(&syncer.lock);
+        syncer.done = target;
+        syncer.syncs++;
+        pthread_cond_broadcast(&syncer.done_cond);
+        struct sync_waiter *ready = NULL, **w = &syncer.waiters;
+        while (*w != NULL) {
+            struct sync_waiter *x = *w;
+            if (x->ticket <= target) {
+                *w = x->next;
+                x->next = ready;
+                ready = x;
+            } else {
+                w = &x->next;
+            }
+        }
+        pthread_mutex_unlock(&syncer.lock);
+        while (ready != NULL) {
+            struct sync_waiter *next = ready->next;
+            ready->fn(ready->arg);
+            free(ready);
+            ready = next;
+        }
+        pthread_mutex_lock(&syncer.lock);
+    }
+    pthread_mutex_unlock(&syncer.lock);
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+static int sqlite_group_commit(struct db_conn *c)
+{
+    if (c->group)
+        return DB_OK;
+    if (sqlite3_exec(c->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
+        return DB_ERROR;
+    c->group = true;
+    c->synced_at = sqlite3_total_changes64(c->db);
+    pthread_mutex_lock(&syncer.lock);
+    int rc = DB_OK;
+    if (!syncer.running) {
+        snprintf(syncer.wal, sizeof(syncer.wal), "%s-wal", sqlite3_db_filename(c->db, "main"));
+        syncer.running = pthread_create(&syncer.thread, NULL, sync_loop, NULL) == 0;
+        rc = syncer.running ? DB_OK : DB_ERROR;
+    }
+    pthread_mutex_unlock(&syncer.lock);
+    return rc;
+}
+
+static int64_t sqlite_sync_ticket(struct db_conn *c)
+{
+    sqlite3_int64 changes = c->group ? sqlite3_total_changes64(c->db) : c->synced_at;
+    if (changes == c->synced_at)
+        return 0;
+    c->synced_at = changes;
+    pthread_mutex_lock(&syncer.lock);
+    int64_t ticket = ++syncer.asked;
+    pthread_cond_signal(&syncer.asked_cond);
+    pthread_mutex_unlock(&syncer.lock);
+    return ticket;
+}
+
+static void sqlite_sync_then(int64_t ticket, void (*fn)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&syncer.lock);
+    if (syncer.done >= ticket) {
+        pthread_mutex_unlock(&syncer.lock);
+        fn(arg);
+        return;
+    }
+    struct sync_waiter *w = xmalloc(sizeof(*w));
+    *w = (struct sync_waiter){.ticket = ticket, .fn = fn, .arg = arg, .next = syncer.waiters};
+    syncer.waiters = w;
+    pthread_mutex_unlock(&syncer.lock);
+}
+
+static void sqlite_sync_wait(int64_t ticket)
+{
+    pthread_mutex_lock(&syncer.lock);
+    while (syncer.done < ticket)
+        pthread_cond_wait(&syncer.done_cond, &syncer.lock);
+    pthread_mutex_unlock(&syncer.lock);
+}
+
+static int64_t sqlite_syncs(void)
+{
+    pthread_mutex_lock(&syncer.lock);
+    int64_t n = syncer.syncs;
+    pthread_mutex_unlock(&syncer.lock);
+    return n;
+}
+
+/* Finishes what was asked, then stops the syncer. */
+static void sqlite_sync_stop(void)
+{
+    pthread_mutex_lock(&syncer.lock);
+    bool running = syncer.running;
+    syncer.running = false;
+    pthread_cond_signal(&syncer.asked_cond);
+    pthread_mutex_unlock(&syncer.lock);
+    if (running)
+        pthread_join(syncer.thread, NULL);
+}
+
 /* One server per SQLite file: each migration's BEGIN IMMEDIATE is enough. */
 static int sqlite_migration_lock(struct db_conn *c, bool take)
 {
@@ -321,4 +478,10 @@ const struct db_backend db_sqlite_backend = {
     .migration_lock = sqlite_migration_lock,
     .tables = sqlite_tables,
     .describe = sqlite_describe,
+    .group_commit = sqlite_group_commit,
+    .sync_ticket = sqlite_sync_ticket,
+    .sync_then = sqlite_sync_then,
+    .sync_wait = sqlite_sync_wait,
+    .syncs = sqlite_syncs,
+    .sync_stop = sqlite_sync_stop,
 };

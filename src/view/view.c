@@ -107,8 +107,7 @@ int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
     int rc = tpl_render(page, ctx, 3, &content);
     if (rc == 0) {
         json_t *wrap = json_object();
-        json_object_set_new(wrap, "content_html",
-                            json_stringn(content.data ? content.data : "", content.len));
+        json_object_set_new(wrap, "content_html", view_html(&content));
         ctx[3] = wrap;
         rc = tpl_render(layout, ctx, 4, out);
         json_decref(wrap);
@@ -116,6 +115,11 @@ int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
     buf_free(&content);
     json_decref(empty);
     return rc;
+}
+
+json_t *view_html(const struct buf *out)
+{
+    return json_stringn_nocheck(out->data ? out->data : "", out->len);
 }
 
 int view_plain(const char *name, json_t *model, struct buf *out)

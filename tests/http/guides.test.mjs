@@ -917,6 +917,59 @@ test('comments come 50 to a page, oldest first, with page links', async () => {
   assert.deepEqual(model.comment_pages.map((p) => p.current), [false, true, false]);
 });
 
+test('a page of comments is kept between readers and follows every write at once, on every server', async () => {
+  const created = await opApi('POST', '/admin/guides', {
+    title: 'Kept comments', slug: unique('kept'), summary: 'Kept', practice: 'share',
+    date: '2026-01-06', body: 'A guide whose comments are kept.',
+  }, 201);
+  await opApi('POST', `/admin/guides/${created.id}/publish`);
+  const slug = sql(server, `SELECT slug FROM guides WHERE id = ${created.id}`);
+  const t0 = Date.now() - 1e6;
+  const row = (id, parent, depth, name, status, at) =>
+    `(${id}, ${created.id}, ${parent}, ${depth}, '${name}', '${name.toLowerCase()}@example.org', '${name} wrote this.', '${status}', ${at})`;
+  const [A, A1, B, H] = [881001, 881002, 881003, 881004];
+  sql(server, `INSERT INTO comments (id, guide_id, parent_id, depth, name, email, body, status, created_at) VALUES
+    ${row(A, 0, 0, 'Ada', 'approved', t0)}, ${row(B, 0, 0, 'Bea', 'approved', t0 + 1000)},
+    ${row(A1, A, 1, 'Cy', 'approved', t0 + 2000)}, ${row(H, 0, 0, 'Dot', 'pending', t0 + 3000)}`);
+  const other = engine === 'postgres' ? await startServer({ db: server.db }) : null;
+  try {
+    const shown = async (srv = server) => {
+      const { status, html } = await page(`/guides/${slug}`, undefined, srv);
+      return status === 200 ? commentsOf(html).map((c) => Number(c.id)) : status;
+    };
+    // another server sees a change once PostgreSQL tells it (NOTIFY)
+    const everywhere = async (expected, what) => {
+      assert.deepEqual(await shown(), expected, what);
+      if (!other) return;
+      const deadline = Date.now() + 3000;
+      let seen;
+      while (JSON.stringify(seen = await shown(other)) !== JSON.stringify(expected) && Date.now() < deadline) await sleep(100);
+      assert.deepEqual(seen, expected, `${what}, on another server`);
+    };
+    await everywhere([A, A1, B], 'threads in order, the held comment left out');
+    await everywhere([A, A1, B], 'the kept page, read again');
+    await opApi('POST', `/admin/comments/${A}/spam`);
+    await everywhere([B], 'a comment marked spam hides with its replies');
+    await opApi('POST', `/admin/comments/${A}/approve`);
+    await everywhere([A, A1, B], 'approved again');
+    const S = Number((await opApi('POST', `/admin/comments/${B}/reply`, { comment: 'From the site.' }, 201)).id);
+    await everywhere([A, A1, B, S], 'a reply as the site');
+    await opApi('POST', `/admin/comments/${H}/approve`);
+    await everywhere([A, A1, B, S, H], 'a held comment approved');
+    await opApi('POST', `/admin/comments/${A}/delete`);
+    await everywhere([B, S, H], 'a deleted comment goes with its replies');
+    await opApi('POST', `/admin/guides/${created.id}`, {
+      title: 'Kept comments, renamed', slug, summary: 'Kept', practice: 'share',
+      date: '2026-01-06', body: 'A guide whose comments are kept.',
+    });
+    assert.match((await page(`/guides/${slug}`)).html, /<h1>Kept comments, renamed<\/h1>/, 'an edited guide');
+    await opApi('POST', `/admin/guides/${created.id}/unpublish`);
+    await everywhere(404, 'an unpublished guide');
+  } finally {
+    if (other) assert.equal((await other.stop()).code, 0);
+  }
+});
+
 // ---- privacy ----
 
 test('a commenter\'s email never appears in a public answer, before or after approval', async () => {

@@ -15,9 +15,7 @@ json_t *time_render_once(const char *name, json_t *model)
 {
     struct buf out;
     buf_init(&out, 1 << 20);
-    json_t *html = view_plain(name, model, &out) == 0 && out.data != NULL
-                       ? json_stringn(out.data, out.len)
-                       : NULL;
+    json_t *html = view_plain(name, model, &out) == 0 && out.data != NULL ? view_html(&out) : NULL;
     buf_free(&out);
     return html;
 }
