@@ -6,7 +6,8 @@
 #   scripts/deps.sh test     plus Chromium, Node.js and its test packages, a
 #                            PostgreSQL server, the linters and clang's fuzzing
 #                            runtime
-#   scripts/deps.sh bench    plus wrk (and with BENCH_DB=postgres, PostgreSQL)
+#   scripts/deps.sh bench    plus wrk, nginx (the reference server) and taskset
+#                            (and with BENCH_DB=postgres, PostgreSQL)
 #
 # Every library header the C sources include (#include <...> in src, tests/unit
 # and fuzz) is looked up in the table below, so a new library cannot be used
@@ -55,7 +56,8 @@ case "$mode" in
     files+=("$(clang -print-resource-dir 2>/dev/null || echo /nonexistent)/lib/linux/libclang_rt.fuzzer-$(uname -m).a:libclang-rt-14-dev")
     ;;
   bench)
-    tools+=("wrk:wrk" "node:nodejs")
+    tools+=("wrk:wrk" "node:nodejs" "taskset:util-linux")
+    files+=("/usr/sbin/nginx:nginx-light")
     if [ "${BENCH_DB:-}" = postgres ]; then
       files+=("$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1 || true):postgresql")
     fi

@@ -183,12 +183,16 @@ test('who may ask is decided before the body is read', onceOnly, async () => {
 test('an address with too many query fields answers 400 at once', onceOnly, async () => {
   const server = await startServer();
   try {
-    const query = Array.from({ length: 1000 }, (_, i) => `f${i}=1`).join('&');
+    const query = Array.from({ length: 300 }, (_, i) => `f${i}=1`).join('&');
     for (const path of [`/guides?${query}`, `/api/v1/guides?${query}`, `/login?${query}`]) {
       const res = await fetch(`${server.url}${path}`);
       assert.equal(res.status, 400, path);
       assert.match(await res.text(), /too many query fields/);
     }
+    // past what a connection's 32 KiB hold, libmicrohttpd closes it unanswered
+    const huge = Array.from({ length: 1000 }, (_, i) => `f${i}=1`).join('&');
+    await assert.rejects(fetch(`${server.url}/guides?${huge}`));
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200, 'and the server goes on');
     const some = Array.from({ length: 50 }, (_, i) => `f${i}=1`).join('&');
     assert.equal((await fetch(`${server.url}/guides?${some}`)).status, 200, 'a few unknown fields are ignored');
     const form = Array.from({ length: 300 }, (_, i) => `f${i}=1`).join('&');
