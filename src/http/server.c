@@ -34,7 +34,8 @@
 enum {
     FD_RESERVE = 256, /* files kept free of connections: databases, logs, sockets */
     CONNECTION_MEMORY =
-        32 * 1024, /* per connection: a request line and headers of 24 KiB fit, with room to answer */
+        32 *
+        1024, /* per connection: a request line and headers of 24 KiB fit, with room to answer */
     DISCARD_MAX =
         16 * 1024 * 1024, /* a body past its cap is dropped up to this, then the connection */
     MAX_GUARDS = 8,
