@@ -245,34 +245,22 @@ int session_end_one(int64_t user_id, int64_t session_id)
     return end_where(END_ONE, user_id, session_id);
 }
 
-int session_reload_user(struct req *req)
+/* The user's row with the couple's time zone and the partner (the other
+ * member), as req->user keeps it. */
+#define USER_COLUMNS                                                                               \
+    " u.id, u.name, u.email, u.time_zone, u.couple_id, u.is_operator, u.created_at,"               \
+    " c.time_zone AS couple_time_zone, m.user_id AS partner_id, p.name AS partner_name"
+#define USER_JOINS                                                                                 \
+    " LEFT JOIN couples c ON c.id = u.couple_id"                                                   \
+    " LEFT JOIN memberships m ON m.couple_id = c.id AND m.user_id <> u.id AND m.left_at IS NULL"    \
+    " LEFT JOIN users p ON p.id = m.user_id"
+#define USER_TYPES "dsssdbisds"
+
+/* Makes row (taken) the request's user, and its couple the request's. */
+static void take_user(struct req *req, json_t *row)
 {
-    json_t *row, *couple;
-    int rc = db_row(&row,
-                    "SELECT id, name, email, time_zone, couple_id, is_operator, created_at"
-                    " FROM users WHERE id = $1",
-                    "i:dsssdbi", req->user_id);
-    if (rc != DB_OK)
-        return rc;
+    static const char *const couple_only[] = {"couple_time_zone", "partner_id", "partner_name"};
     req->couple_id = id_from(json_object_get(row, "couple_id"));
-    if (req->couple_id != 0) {
-        /* the couple's time zone, and the partner: the other member */
-        rc = db_row(&couple,
-                    "SELECT c.time_zone AS couple_time_zone, m.user_id AS partner_id,"
-                    " p.name AS partner_name FROM couples c"
-                    " LEFT JOIN memberships m ON m.couple_id = c.id AND m.user_id <> $2"
-                    " AND m.left_at IS NULL"
-                    " LEFT JOIN users p ON p.id = m.user_id WHERE c.id = $1",
-                    "ii:sds", req->couple_id, req->user_id);
-        if (rc != DB_OK) {
-            json_decref(row);
-            return rc;
-        }
-        json_object_update(row, couple);
-        json_decref(couple);
-    }
-    json_decref(req->user);
-    req->user = row;
     req->couple = NULL;
     if (req->couple_id != 0) {
         struct couple_ctx *c = arena_alloc(req->arena, sizeof(*c));
@@ -284,8 +272,22 @@ int session_reload_user(struct req *req)
         c->time_zone = arena_strdup(req->arena, tz ? tz : "UTC");
         tz_date(c->time_zone, clock_now_ms(), c->today);
         req->couple = c;
+    } else {
+        for (size_t i = 0; i < ARRAY_LEN(couple_only); i++)
+            json_object_del(row, couple_only[i]);
     }
-    return DB_OK;
+    json_decref(req->user);
+    req->user = row;
+}
+
+int session_reload_user(struct req *req)
+{
+    json_t *row;
+    int rc = db_row(&row, "SELECT" USER_COLUMNS " FROM users u" USER_JOINS " WHERE u.id = $1",
+                    "i:" USER_TYPES, req->user_id);
+    if (rc == DB_OK)
+        take_user(req, row);
+    return rc;
 }
 
 /* ---- guards ---- */
@@ -297,24 +299,25 @@ const char *session_bearer(const char *authorization)
     return authorization + 7;
 }
 
-/* Finds the session for token; fills req on success. */
+/* Finds the session for token, with its user and couple in the same
+ * query (one round trip for every signed-in request); fills req on
+ * success. */
 static int load_session(struct req *req, const char *token)
 {
     char hash[65];
     session_hash_token(token, hash);
-    json_t *key, *row;
-    if (db_row(&key, "SELECT user_id, session_id FROM session_tokens WHERE token_hash = $1", "s:dd",
-               hash) != DB_OK)
-        return -1;
-    int64_t session_id = id_from(json_object_get(key, "session_id"));
-    int64_t user_id = id_from(json_object_get(key, "user_id"));
-    json_decref(key);
+    json_t *row;
     if (db_row(&row,
-               "SELECT csrf, created_at, last_used_at FROM sessions WHERE user_id = $1 AND id = $2",
-               "ii:sii", user_id, session_id) != DB_OK)
+               "SELECT s.id AS session_id, s.csrf, s.created_at AS session_created_at,"
+               " s.last_used_at," USER_COLUMNS " FROM session_tokens t"
+               " JOIN sessions s ON s.user_id = t.user_id AND s.id = t.session_id"
+               " JOIN users u ON u.id = t.user_id" USER_JOINS " WHERE t.token_hash = $1",
+               "s:dsii" USER_TYPES, hash) != DB_OK)
         return -1;
+    int64_t session_id = id_from(json_object_get(row, "session_id"));
+    int64_t user_id = id_from(json_object_get(row, "id"));
     int64_t now = clock_now_ms();
-    int64_t created = json_integer_value(json_object_get(row, "created_at"));
+    int64_t created = json_integer_value(json_object_get(row, "session_created_at"));
     int64_t used = json_integer_value(json_object_get(row, "last_used_at"));
     if (now - used >= config.idle_ms || now - created >= config.absolute_ms) {
         end_where(END_ONE, user_id, session_id);
@@ -329,8 +332,12 @@ static int load_session(struct req *req, const char *token)
     req->session_id = session_id;
     req->user_id = user_id;
     req->csrf_token = arena_strdup(req->arena, json_string_value(json_object_get(row, "csrf")));
-    json_decref(row);
-    return session_reload_user(req) == DB_OK ? 0 : -1;
+    static const char *const session_only[] = {"session_id", "csrf", "session_created_at",
+                                               "last_used_at"};
+    for (size_t i = 0; i < ARRAY_LEN(session_only); i++)
+        json_object_del(row, session_only[i]);
+    take_user(req, row);
+    return 0;
 }
 
 static int session_guard(struct req *req, struct res *res)
