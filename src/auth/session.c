@@ -252,7 +252,7 @@ int session_end_one(int64_t user_id, int64_t session_id)
     " c.time_zone AS couple_time_zone, m.user_id AS partner_id, p.name AS partner_name"
 #define USER_JOINS                                                                                 \
     " LEFT JOIN couples c ON c.id = u.couple_id"                                                   \
-    " LEFT JOIN memberships m ON m.couple_id = c.id AND m.user_id <> u.id AND m.left_at IS NULL"    \
+    " LEFT JOIN memberships m ON m.couple_id = c.id AND m.user_id <> u.id AND m.left_at IS NULL"   \
     " LEFT JOIN users p ON p.id = m.user_id"
 #define USER_TYPES "dsssdbisds"
 
