@@ -29,6 +29,7 @@
 #include "core/ticker.h"
 #include "core/util.h"
 #include "http/http.h"
+#include "http/pagecache.h"
 #include "store/db.h"
 #include "store/jobs.h"
 
@@ -101,6 +102,7 @@ static void on_notify(const char *payload, void *arg)
     (void)arg;
     int64_t id = 0;
     if (strcmp(payload, "*") == 0) { /* the listener was away: every stream looks */
+        pagecache_bump(0);
         pthread_mutex_lock(&lock);
         for (struct stream *s = streams; s != NULL; s = s->next)
             wake_locked(s);
@@ -111,6 +113,10 @@ static void on_notify(const char *payload, void *arg)
         parse_int64(payload + 2, strlen(payload + 2), &id) != 0)
         return;
     bool couple = payload[0] == 'c';
+    /* a page that an event makes a browser fetch again is never the kept
+     * one from before: the couple's kept pages go first */
+    if (couple)
+        pagecache_bump(id);
     pthread_mutex_lock(&lock);
     for (struct stream *s = streams; s != NULL; s = s->next)
         if ((couple && s->couple_id == id) || (!couple && s->user_id == id))

@@ -75,6 +75,10 @@ struct route {
     bool no_api; /* the route has no /api/v1 twin (feeds, downloads) */
     bool slow;   /* hashes a password: answered by a worker, off the server threads */
     bool stream; /* answers with a stream that stays open (GET /events) */
+    /* A couple's page that changes only when a member of the couple writes
+     * or the couple's date changes: its HTML is kept per session and served
+     * again until then (src/http/pagecache.h). */
+    bool cached;
     /* The same answer for everyone (feeds, the manifest): no session is
      * read and no cookie is set, so a shared cache may keep the answer. */
     bool sessionless;

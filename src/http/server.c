@@ -25,6 +25,7 @@
 #include "http/events.h"
 #include "http/http.h"
 #include "http/input.h"
+#include "http/pagecache.h"
 #include "http/router.h"
 #include "http/slowq.h"
 #include "http/static.h"
@@ -59,8 +60,11 @@ struct ctx {
     enum input_body body_kind;
     int status; /* what was sent, for the log */
     int64_t start_ns;
-    char *method;                  /* outlives the request's memory, for the log line */
-    bool deferred;                 /* answered by a worker while suspended */
+    char *method;          /* outlives the request's memory, for the log line */
+    bool deferred;         /* answered by a worker while suspended */
+    bool keep_page;        /* a cached route's page, to keep when it renders */
+    uint64_t page_version; /* its couple's version before it was rendered */
+    struct pagecache_key page_key;
     struct MHD_Response *prepared; /* the worker's answer, queued on resume */
 };
 
@@ -310,6 +314,15 @@ static enum MHD_Result send_json(struct ctx *cx, int status, json_t *model)
     return send_body(cx, status, "application/json", body, strlen(body));
 }
 
+/* A page that sets a cookie is its request's own, never kept. */
+static bool sets_cookie(const struct header *h)
+{
+    for (; h != NULL; h = h->next)
+        if (strcasecmp(h->name, "Set-Cookie") == 0)
+            return true;
+    return false;
+}
+
 static enum MHD_Result send_page(struct ctx *cx, int status, const char *view)
 {
     struct buf out;
@@ -326,6 +339,8 @@ static enum MHD_Result send_page(struct ctx *cx, int status, const char *view)
     char *body = buf_take(&out, &len);
     if (page_fn != NULL && cx->req.route != NULL)
         page_fn(&cx->req, &cx->res, body, len);
+    if (cx->keep_page && status == 200 && !sets_cookie(cx->res.headers))
+        pagecache_put(&cx->page_key, cx->page_version, body, len);
     return send_body(cx, status, "text/html; charset=utf-8", body, len);
 }
 
@@ -577,6 +592,10 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
     struct req *req = &cx->req;
     struct res *res = &cx->res;
     struct header *before = res->headers;
+    /* a write changes the pages kept for the couple it was made in, or for
+     * every couple when an operator made it */
+    int64_t couple_before = req->route->auth == AUTH_OPERATOR ? 0 : req->couple_id;
+    bool wrote = false;
     int rc;
     for (int attempt = 1;; attempt++) {
         db_request_start();
@@ -588,6 +607,11 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
 #endif
         rc = fn(req, res);
         bool ok = rc >= 0 && (page || (json_object_size(req->errors) == 0 && res->status < 400));
+        wrote = ok && db_request_wrote();
+        if (wrote && (pagecache_changed(couple_before) != 0 ||
+                      (req->couple_id != couple_before && couple_before != 0 &&
+                       pagecache_changed(req->couple_id) != 0)))
+            ok = wrote = false;
         int fin = db_request_finish(ok);
         if (fin == DB_RETRY && attempt < DB_TX_TRIES && !page) {
             reset_answer(res, req, before);
@@ -597,7 +621,11 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
             log_error("http: %s %s: the database refused it %d times", req->method,
                       req->route->pattern, attempt);
         if (fin != DB_OK && (ok || fin == DB_RETRY))
-            rc = -1; /* the commit failed, or the database kept refusing */
+            rc = -1;                 /* the commit failed, or the database kept refusing */
+        if (fin == DB_OK && wrote) { /* on this server at once (a notification comes later) */
+            pagecache_bump(couple_before);
+            pagecache_bump(req->couple_id);
+        }
         break;
     }
 #ifdef HEARTH_TEST_FAULTS
@@ -667,6 +695,21 @@ static enum MHD_Result finish(struct ctx *cx)
         return send_guarded(cx, status);
     if (json_object_size(req->errors) > 0)
         return send_invalid(cx);
+    if (req->route->cached && !req->api && req->couple != NULL) {
+        struct pagecache_key *k = &cx->page_key;
+        char *input = json_dumps(req->input, JSON_COMPACT | JSON_SORT_KEYS);
+        k->session_id = req->session_id;
+        k->couple_id = req->couple_id;
+        memcpy(k->day, req->couple->today, sizeof(k->day));
+        k->url = arena_printf(req->arena, "%s?%s", req->path, input ? input : "");
+        cx->keep_page = input != NULL;
+        free(input);
+        size_t len;
+        char *kept = pagecache_get(k, &len);
+        if (kept != NULL)
+            return send_body(cx, 200, "text/html; charset=utf-8", kept, len);
+        cx->page_version = pagecache_version(req->couple_id);
+    }
     if (!req->route->slow)
         return respond_durable(cx, run_in_transaction(cx, req->route->handler, false));
     if (req->route->admit != NULL) {
@@ -1051,6 +1094,11 @@ int http_start(void)
         fprintf(stderr, "hearth: cannot start the connection watchdog\n");
         return -1;
     }
+    if (pagecache_init() != 0) {
+        fprintf(stderr, "hearth: cannot listen for the changes of kept pages\n");
+        conns_stop();
+        return -1;
+    }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     daemon_handle = MHD_start_daemon(
         flags, 0, conns_accept, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error,
@@ -1094,6 +1142,7 @@ void http_stop(int grace_ms)
     }
     MHD_stop_daemon(daemon_handle);
     conns_stop();
+    pagecache_clear();
     daemon_handle = NULL;
     listen_fd = -1;
 }

@@ -424,6 +424,12 @@ int db_request_finish(bool ok)
     return retry ? DB_RETRY : rc;
 }
 
+bool db_request_wrote(void)
+{
+    struct tstate *t = state();
+    return t != NULL && t->request_began;
+}
+
 int64_t db_sync_ticket(void)
 {
     struct tstate *t = state();

@@ -132,6 +132,9 @@ int db_set_listen_url(const char *url);
  * rolled back), or DB_RETRY. */
 void db_request_start(void);
 int db_request_finish(bool ok);
+/* Before db_request_finish: true when the request's transaction began (it
+ * wrote, or held a couple). */
+bool db_request_wrote(void);
 
 /* Group commit. On SQLite a request's commit returns before its writes
  * reach the disk. After db_request_finish, on the same thread,
