@@ -581,6 +581,26 @@ static void reset_answer(struct res *res, struct req *req, struct header *before
     json_object_clear(req->errors);
 }
 
+/* The kept pages a request's write changed: its couple's, before and after
+ * it (pairing, leaving), or every couple's when an operator wrote. Tells
+ * every server at the commit (committed false, inside the transaction: 0
+ * or -1), or drops them here once it committed. */
+static int kept_pages_changed(const struct req *req, int64_t couple_before, bool committed)
+{
+    bool everyone = req->route->auth == AUTH_OPERATOR;
+    /* 0 is pagecache's "every couple": only an operator's write means it */
+    int64_t couples[2] = {everyone ? 0 : couple_before, req->couple_id};
+    for (int i = 0; i < (everyone ? 1 : 2); i++) {
+        if (!everyone && (couples[i] == 0 || (i == 1 && couples[1] == couples[0])))
+            continue;
+        if (committed)
+            pagecache_bump(couples[i]);
+        else if (pagecache_changed(couples[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Runs fn (the route's handler, or with page set a page filler behind a
  * form that came back) inside the request's transaction: its writes are
  * committed when it succeeds (a page filler: when it did not fail) and
@@ -592,9 +612,7 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
     struct req *req = &cx->req;
     struct res *res = &cx->res;
     struct header *before = res->headers;
-    /* a write changes the pages kept for the couple it was made in, or for
-     * every couple when an operator made it */
-    int64_t couple_before = req->route->auth == AUTH_OPERATOR ? 0 : req->couple_id;
+    int64_t couple_before = req->couple_id;
     bool wrote = false;
     int rc;
     for (int attempt = 1;; attempt++) {
@@ -608,9 +626,7 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
         rc = fn(req, res);
         bool ok = rc >= 0 && (page || (json_object_size(req->errors) == 0 && res->status < 400));
         wrote = ok && db_request_wrote();
-        if (wrote && (pagecache_changed(couple_before) != 0 ||
-                      (req->couple_id != couple_before && couple_before != 0 &&
-                       pagecache_changed(req->couple_id) != 0)))
+        if (wrote && kept_pages_changed(req, couple_before, false) != 0)
             ok = wrote = false;
         int fin = db_request_finish(ok);
         if (fin == DB_RETRY && attempt < DB_TX_TRIES && !page) {
@@ -621,11 +637,9 @@ static int run_in_transaction(struct ctx *cx, handler_fn fn, bool page)
             log_error("http: %s %s: the database refused it %d times", req->method,
                       req->route->pattern, attempt);
         if (fin != DB_OK && (ok || fin == DB_RETRY))
-            rc = -1;                 /* the commit failed, or the database kept refusing */
-        if (fin == DB_OK && wrote) { /* on this server at once (a notification comes later) */
-            pagecache_bump(couple_before);
-            pagecache_bump(req->couple_id);
-        }
+            rc = -1;               /* the commit failed, or the database kept refusing */
+        if (fin == DB_OK && wrote) /* here at once; the notification comes later */
+            kept_pages_changed(req, couple_before, true);
         break;
     }
 #ifdef HEARTH_TEST_FAULTS
