@@ -1,16 +1,20 @@
 // Compression of answers: pages, JSON, feeds and static files go out with
 // brotli or gzip when the client accepts them, never a stream or a small
 // body; static files come from the variants made at build time, each with
-// its own ETag; and a cold landing page stays under 12 KB on the wire.
+// its own ETag; a cold landing page stays under 12 KB on the wire; and the
+// CSRF token that compressed pages carry is masked afresh for each (BREACH).
 //
 // fetch would decompress on its own, so these requests go through node:http,
 // which sends only the Accept-Encoding given and hands back the raw bytes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { startServer } from './server.mjs';
-import { newCouple } from './people.mjs';
+import { onceOnly, startServer } from './server.mjs';
+import {
+  apiOk, Browser, csrfOf, newCouple, newPerson, signup, unmaskCsrf,
+} from './people.mjs';
 
 const COLD_PAGE_MAX = 12 * 1024;
 
@@ -268,4 +272,42 @@ test('a cold page is under 12 KB on the wire: the landing page and everything a 
   }
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
   assert.ok(total < COLD_PAGE_MAX, `${total} bytes: ${JSON.stringify(sizes)}`);
+});
+
+// ---- BREACH ----
+
+// token masked the way the server does it (people.mjs unmaskCsrf undoes it).
+function maskCsrf(token) {
+  const mask = randomBytes(43);
+  const masked = Buffer.from(token, 'latin1').map((b, i) => b ^ mask[i]);
+  return Buffer.concat([mask, masked]).toString('base64url');
+}
+
+test('a compressed page never carries the same CSRF text twice; each masked field is accepted, a masked wrong token is not', onceOnly, async () => {
+  const person = await signup(server, newPerson('breach'));
+  const b = new Browser(server);
+  await b.login(person);
+  const pages = [];
+  for (let i = 0; i < 3; i += 1) {
+    const res = await b.fetch('/account', { headers: ae('br') });
+    assert.equal(res.status, 200);
+    pages.push(csrfOf(await res.text()));
+  }
+  assert.equal(new Set(pages).size, 3, 'a fresh mask for every page');
+  const token = unmaskCsrf(pages[0]);
+  assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+  assert.ok(pages.every((field) => unmaskCsrf(field) === token), 'all stand for the session\'s token');
+  for (const field of pages) assert.ok(!field.includes(token));
+
+  const fields = { name: person.name, email: person.email, time_zone: 'UTC' };
+  for (const csrf of [pages[0], pages[2], maskCsrf(token)]) {
+    assert.equal((await b.form('/account/settings', fields, { csrf })).status, 303);
+  }
+  const wrong = maskCsrf(randomBytes(32).toString('base64url'));
+  const refused = await b.form('/account/settings', fields, { csrf: wrong });
+  assert.equal(refused.status, 403);
+  const cut = await b.form('/account/settings', fields, { csrf: pages[1].slice(0, -1) });
+  assert.equal(cut.status, 403);
+  const me = await apiOk(server, 'GET', '/account', { token: person.token });
+  assert.equal(me.account.name, person.name);
 });
