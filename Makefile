@@ -3,7 +3,7 @@
 .DELETE_ON_ERROR:
 
 CC      ?= cc
-PKGS    := libmicrohttpd libsodium jansson sqlite3 libpq libical libqrencode md4c-html
+PKGS    := libmicrohttpd libsodium jansson sqlite3 libpq libical libqrencode md4c-html zlib libbrotlienc
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wpointer-arith -Wcast-align -Wundef -Wno-unused-parameter
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) \

@@ -32,18 +32,21 @@ declare -A header_pkgs=(
   [md4c.h]=libmd4c-dev
   [md4c-html.h]="libmd4c-dev libmd4c-html0-dev"
   [zxcvbn.h]=libzxcvbn-dev
+  [zlib.h]=zlib1g-dev
+  [brotli/encode.h]=libbrotli-dev
   [cmocka.h]=libcmocka-dev
 )
 # pkg-config module -> Debian package (the Makefile links with these)
 pcs=(
   "libmicrohttpd:libmicrohttpd-dev" "libsodium:libsodium-dev" "jansson:libjansson-dev"
   "sqlite3:libsqlite3-dev" "libpq:libpq-dev" "libical:libical-dev" "libqrencode:libqrencode-dev"
-  "md4c-html:libmd4c-html0-dev"
+  "md4c-html:libmd4c-html0-dev" "zlib:zlib1g-dev" "libbrotlienc:libbrotli-dev"
 )
 # file -> Debian package, for what is neither a header nor a command
 files=("/usr/share/zoneinfo/Europe/Paris:tzdata")
-# command -> Debian package
-tools=("cc:gcc" "make:make" "pkg-config:pkg-config")
+# command -> Debian package (gzip, brotli and perl make the static files
+# small at build time: scripts/embed.sh)
+tools=("cc:gcc" "make:make" "pkg-config:pkg-config" "gzip:gzip" "brotli:brotli" "perl:perl-base")
 case "$mode" in
   test)
     tools+=("chromium:chromium" "node:nodejs" "npm:npm" "cppcheck:cppcheck"

@@ -48,6 +48,45 @@ void session_hash_token(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+enum { CSRF_LEN = SESSION_TOKEN_TEXT - 1 };
+_Static_assert(SESSION_CSRF_FIELD_TEXT ==
+                   sodium_base64_ENCODED_LEN(2 * CSRF_LEN,
+                                             sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+               "a masked token is the mask and the masked token, in base64url");
+
+void session_csrf_mask(const char *token, char out[SESSION_CSRF_FIELD_TEXT])
+{
+    unsigned char raw[2 * CSRF_LEN];
+    if (strlen(token) != CSRF_LEN) { /* never made so; a form without it is refused */
+        out[0] = '\0';
+        return;
+    }
+    randombytes_buf(raw, CSRF_LEN);
+    for (size_t i = 0; i < CSRF_LEN; i++)
+        raw[CSRF_LEN + i] = (unsigned char)token[i] ^ raw[i];
+    sodium_bin2base64(out, SESSION_CSRF_FIELD_TEXT, raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+bool session_csrf_matches(const char *field, const char *token)
+{
+    if (field == NULL || token == NULL || strlen(token) != CSRF_LEN)
+        return false;
+    size_t n = strlen(field);
+    if (n == CSRF_LEN) /* as it is: clients that read the token from its cookie */
+        return sodium_memcmp(field, token, CSRF_LEN) == 0;
+    unsigned char raw[2 * CSRF_LEN];
+    size_t raw_len = 0;
+    if (n != SESSION_CSRF_FIELD_TEXT - 1 ||
+        sodium_base642bin(raw, sizeof(raw), field, n, NULL, &raw_len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        raw_len != sizeof(raw))
+        return false;
+    for (size_t i = 0; i < CSRF_LEN; i++)
+        raw[CSRF_LEN + i] ^= raw[i];
+    return sodium_memcmp(raw + CSRF_LEN, token, CSRF_LEN) == 0;
+}
+
 bool session_token_shape(const char *t)
 {
     if (t == NULL || strlen(t) != SESSION_TOKEN_TEXT - 1)
@@ -414,9 +453,7 @@ static int csrf_guard(struct req *req, struct res *res)
     }
     if (req->api)
         return 0; /* JSON only (the server checks), which browsers cannot send cross-site */
-    if (req->csrf_field == NULL || req->csrf_token == NULL ||
-        strlen(req->csrf_field) != strlen(req->csrf_token) ||
-        sodium_memcmp(req->csrf_field, req->csrf_token, strlen(req->csrf_token)) != 0) {
+    if (!session_csrf_matches(req->csrf_field, req->csrf_token)) {
         res->detail = "This form has expired. Go back, reload the page and try again.";
         return 403;
     }
@@ -425,8 +462,11 @@ static int csrf_guard(struct req *req, struct res *res)
 
 static void context(struct req *req, json_t *ctx)
 {
-    if (req->csrf_token != NULL)
-        json_object_set_new(ctx, "csrf", json_string(req->csrf_token));
+    if (req->csrf_token != NULL) { /* masked afresh for every page */
+        char field[SESSION_CSRF_FIELD_TEXT];
+        session_csrf_mask(req->csrf_token, field);
+        json_object_set_new(ctx, "csrf", json_string(field));
+    }
     if (req->user != NULL) {
         json_t *me = json_object();
         json_object_set(me, "name", json_object_get(req->user, "name"));
@@ -437,15 +477,14 @@ static void context(struct req *req, json_t *ctx)
 }
 
 /* A visitor's new CSRF token goes out in its cookie with the first page
- * whose form carries it (the csrf partial writes value="TOKEN"); pages
- * without a form set no cookie. */
+ * whose form carries it (the csrf partial writes name="csrf" and the token,
+ * masked); pages without a form set no cookie. */
 static void page_sent(struct req *req, struct res *res, const char *html, size_t len)
 {
+    static const char field[] = "name=\"csrf\" value=\"";
     if (!req->csrf_unsent)
         return;
-    char field[SESSION_TOKEN_TEXT + 16];
-    int n = snprintf(field, sizeof(field), "value=\"%s\"", req->csrf_token);
-    if (n > 0 && memmem(html, len, field, (size_t)n) != NULL) {
+    if (memmem(html, len, field, sizeof(field) - 1) != NULL) {
         set_cookie(req, res, cookie_csrf, req->csrf_token, DEVICE_MAX_AGE_S);
         req->csrf_unsent = false;
     }

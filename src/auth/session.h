@@ -50,6 +50,18 @@ bool session_parse_device(const char *value, const unsigned char key[32], int64_
 /* Writes a new random token (32 bytes from libsodium, in base64url): the
  * shape of session, CSRF and password-reset tokens. */
 void session_new_token(char out[SESSION_TOKEN_TEXT]);
+enum { SESSION_CSRF_FIELD_TEXT = 116 }; /* a masked CSRF token: base64url of 86 bytes, plus NUL */
+
+/* Writes token (a CSRF token, SESSION_TOKEN_TEXT - 1 characters) as a form
+ * carries it: 43 fresh random bytes, then the token's characters XORed with
+ * them, in base64url. The text differs on every call, so a page compressed
+ * with text an attacker chose cannot reveal the token by its size (BREACH;
+ * docs/architecture.md, "Compression"). A token of another length (never
+ * made so) gives "", which no check accepts. */
+void session_csrf_mask(const char *token, char out[SESSION_CSRF_FIELD_TEXT]);
+/* True when field, as a form sent it, carries token: masked
+ * (session_csrf_mask) or as it is. Compares in constant time. */
+bool session_csrf_matches(const char *field, const char *token);
 /* True when t has the shape of a session token (43 base64url characters). */
 bool session_token_shape(const char *t);
 /* The token of an "Authorization: Bearer TOKEN" header value, or NULL. */

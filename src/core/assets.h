@@ -17,6 +17,20 @@ struct asset {
 extern const struct asset assets_embedded[];
 extern const unsigned assets_embedded_count;
 
+/* The compressed forms of the static files of text types, made once at
+ * build time (scripts/embed.sh: gzip -9, brotli -q 11), of the file as
+ * embedded. A form is NULL (size 0) when it was not smaller. The table is in
+ * name order and ended by a zero entry. */
+struct asset_coded {
+    const char *name;
+    const char *gzip;
+    size_t gzip_size;
+    const char *br;
+    size_t br_size;
+};
+extern const struct asset_coded assets_coded[];
+extern const unsigned assets_coded_count;
+
 /* Serves assets from dir instead of the binary; NULL means embedded. The
  * directory is only read, never written. */
 void assets_use_dir(const char *dir);

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/net.h"
 #include "core/util.h"
+#include "http/compress.h"
 #include "http/conns.h"
 #include "http/events.h"
 #include "http/http.h"
@@ -200,10 +201,14 @@ static enum MHD_Result answer(struct ctx *cx, int status, struct MHD_Response *r
     return rc;
 }
 
-/* Queues body (malloc'd, taken over) with status and the usual headers. */
+/* Queues body (malloc'd, taken over) with status and the usual headers,
+ * compressed when its type and size are worth it and the client accepts. */
 static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, char *body,
                                  size_t len)
 {
+    bool vary;
+    const char *coding =
+        compress_response(req_header(&cx->req, "Accept-Encoding"), type, &body, &len, &vary);
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (r == NULL) {
         free(body);
@@ -212,6 +217,10 @@ static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, c
     add_security_headers(r, cx->res.cache_control);
     if (type != NULL)
         MHD_add_response_header(r, "Content-Type", type);
+    if (coding != NULL)
+        MHD_add_response_header(r, "Content-Encoding", coding);
+    if (vary)
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
     if (cx->allow != NULL)
         MHD_add_response_header(r, "Allow", cx->allow);
     if (cx->res.location != NULL && (status == 303 || status == 302))
@@ -390,7 +399,7 @@ static enum MHD_Result send_invalid(struct ctx *cx)
 static enum MHD_Result send_static(struct ctx *cx, const char *path)
 {
     struct static_file f;
-    if (static_find(path, &f) != 0)
+    if (static_find(path, req_header(&cx->req, "Accept-Encoding"), &f) != 0)
         return send_error(cx, 404, NULL);
     cx->res.cache_control = "public, max-age=3600";
     const char *inm = req_header(&cx->req, "If-None-Match");
@@ -400,12 +409,18 @@ static enum MHD_Result send_static(struct ctx *cx, const char *path)
         struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         add_security_headers(r, cx->res.cache_control);
         MHD_add_response_header(r, "ETag", f.etag);
+        if (f.varies)
+            MHD_add_response_header(r, "Vary", "Accept-Encoding");
         return answer(cx, 304, r);
     }
     struct MHD_Response *r = MHD_create_response_from_buffer(
         f.size, (void *)f.data, f.owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     add_security_headers(r, cx->res.cache_control);
     MHD_add_response_header(r, "Content-Type", f.content_type);
+    if (f.encoding != NULL)
+        MHD_add_response_header(r, "Content-Encoding", f.encoding);
+    if (f.varies)
+        MHD_add_response_header(r, "Vary", "Accept-Encoding");
     MHD_add_response_header(r, "ETag", f.etag);
     return answer(cx, 200, r);
 }

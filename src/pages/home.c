@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "auth/pairing.h"
+#include "auth/session.h"
 #include "core/buf.h"
 #include "core/util.h"
 #include "http/http.h"
@@ -29,7 +30,10 @@ static json_t *card_html(struct req *req, const struct practice *p, json_t *card
     buf_init(&html, VIEW_MAX_PAGE);
     char view[64];
     snprintf(view, sizeof(view), "%s/card", p->name);
-    json_object_set_new(card, "csrf", json_string(req->csrf_token ? req->csrf_token : ""));
+    char csrf[SESSION_CSRF_FIELD_TEXT] = "";
+    if (req->csrf_token != NULL)
+        session_csrf_mask(req->csrf_token, csrf);
+    json_object_set_new(card, "csrf", json_string(csrf));
     int rc = view_plain(view, card, &html);
     json_object_del(card, "csrf");
     json_t *out = rc == 0 ? view_html(&html) : NULL;

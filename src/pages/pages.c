@@ -122,7 +122,7 @@ static int manifest(struct req *req, struct res *res)
 {
     (void)req;
     struct static_file f;
-    if (static_find("/static/manifest.webmanifest", &f) != 0)
+    if (static_find("/static/manifest.webmanifest", NULL, &f) != 0)
         return -1;
     res->body = xmalloc(f.size);
     memcpy(res->body, f.data, f.size);

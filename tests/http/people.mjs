@@ -158,6 +158,15 @@ export function csrfOf(html) {
   return m ? m[1] : undefined;
 }
 
+// The CSRF token a form's csrf field carries: the field is the token masked
+// afresh for every page (base64url of 43 random bytes, then the token's
+// characters XORed with them), so no two pages hold the same text.
+export function unmaskCsrf(field) {
+  const raw = Buffer.from(field, 'base64url');
+  if (raw.length !== 86) throw new Error(`not a masked csrf token: ${field}`);
+  return Buffer.from(raw.subarray(43).map((b, i) => b ^ raw[i])).toString('latin1');
+}
+
 // The value attribute of the input named name, or undefined.
 export function inputValue(html, name) {
   const tag = html.match(new RegExp(`<input[^>]*\\bname="${name}"[^>]*>`));

@@ -100,6 +100,44 @@ static void token_hashes_are_stable_hex_and_never_the_token(void **state)
     assert_null(strstr(a, token));
 }
 
+static void a_masked_csrf_token_differs_every_time_and_matches_only_its_token(void **state)
+{
+    (void)state;
+    char token[SESSION_TOKEN_TEXT], other[SESSION_TOKEN_TEXT];
+    session_new_token(token);
+    session_new_token(other);
+    char a[SESSION_CSRF_FIELD_TEXT], b[SESSION_CSRF_FIELD_TEXT];
+    session_csrf_mask(token, a);
+    session_csrf_mask(token, b);
+    assert_int_equal(strlen(a), SESSION_CSRF_FIELD_TEXT - 1);
+    assert_string_not_equal(a, b);
+    assert_null(strstr(a, token));
+    assert_true(session_csrf_matches(a, token));
+    assert_true(session_csrf_matches(b, token));
+    assert_false(session_csrf_matches(a, other));
+    /* the token as it is still counts (clients that read it from the cookie) */
+    assert_true(session_csrf_matches(token, token));
+    assert_false(session_csrf_matches(other, token));
+    /* a changed character, a cut field, nothing */
+    char changed[SESSION_CSRF_FIELD_TEXT];
+    memcpy(changed, a, sizeof(changed));
+    changed[60] = changed[60] == 'A' ? 'B' : 'A';
+    assert_false(session_csrf_matches(changed, token));
+    changed[60] = a[60];
+    changed[SESSION_CSRF_FIELD_TEXT - 2] = '\0';
+    assert_false(session_csrf_matches(changed, token));
+    assert_false(session_csrf_matches("", token));
+    assert_false(session_csrf_matches(NULL, token));
+    assert_false(session_csrf_matches(a, NULL));
+    /* not base64url, of the right length */
+    memset(changed, '!', SESSION_CSRF_FIELD_TEXT - 1);
+    changed[SESSION_CSRF_FIELD_TEXT - 1] = '\0';
+    assert_false(session_csrf_matches(changed, token));
+    /* a token of another shape is never masked into something that matches */
+    session_csrf_mask("short", a);
+    assert_string_equal(a, "");
+}
+
 static void a_key_is_held_after_the_limit_until_its_window_ends(void **state)
 {
     (void)state;
@@ -183,6 +221,7 @@ int main(void)
         cmocka_unit_test(hashes_verify_only_the_right_password),
         cmocka_unit_test(hashes_made_with_other_limits_need_a_rehash),
         cmocka_unit_test(token_hashes_are_stable_hex_and_never_the_token),
+        cmocka_unit_test(a_masked_csrf_token_differs_every_time_and_matches_only_its_token),
         cmocka_unit_test(a_key_is_held_after_the_limit_until_its_window_ends),
         cmocka_unit_test(keys_are_counted_apart_and_cleared_on_success),
         cmocka_unit_test(a_flood_of_keys_keeps_memory_fixed_and_recent_keys_counted),
