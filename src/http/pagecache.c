@@ -18,8 +18,8 @@ struct entry {
     struct pagecache_key key; /* key.url owned */
     uint64_t version;
     int64_t expires_ms;
-    char *body;
-    size_t len;
+    char *body[COMPRESS_CODINGS]; /* as rendered, and compressed once asked for */
+    size_t len[COMPRESS_CODINGS];
 };
 
 static const char CHANNEL[] = "pages";
@@ -90,36 +90,69 @@ static bool same(const struct pagecache_key *a, const struct pagecache_key *b)
 
 static void drop(struct entry *e)
 {
-    bytes -= e->len;
-    free(e->body);
+    for (int c = 0; c < COMPRESS_CODINGS; c++) {
+        bytes -= e->len[c];
+        free(e->body[c]);
+    }
     free((char *)e->key.url);
     memset(e, 0, sizeof(*e));
 }
 
-char *pagecache_get(const struct pagecache_key *key, size_t *len)
+/* The current entry of key (lock held), or NULL; a stale one is dropped. */
+static struct entry *current(const struct pagecache_key *key)
+{
+    struct entry *e = slot(key);
+    if (e->body[COMPRESS_IDENTITY] == NULL || !same(&e->key, key))
+        return NULL;
+    if (e->version == pagecache_version(key->couple_id) && clock_now_ms() < e->expires_ms)
+        return e;
+    drop(e);
+    return NULL;
+}
+
+static char *copy_of(const char *data, size_t len)
+{
+    char *copy = xmalloc(len);
+    memcpy(copy, data, len);
+    return copy;
+}
+
+char *pagecache_get(const struct pagecache_key *key, enum compress_coding *coding, size_t *len,
+                    uint64_t *version)
 {
     char *copy = NULL;
-    uint64_t now = pagecache_version(key->couple_id);
     pthread_mutex_lock(&lock);
-    struct entry *e = slot(key);
-    if (e->body != NULL && same(&e->key, key)) {
-        if (e->version == now && clock_now_ms() < e->expires_ms) {
-            copy = xmalloc(e->len);
-            memcpy(copy, e->body, e->len);
-            *len = e->len;
-        } else {
-            drop(e);
-        }
+    struct entry *e = current(key);
+    if (e != NULL) {
+        if (e->body[*coding] == NULL)
+            *coding = COMPRESS_IDENTITY;
+        copy = copy_of(e->body[*coding], e->len[*coding]);
+        *len = e->len[*coding];
+        *version = e->version;
     }
     pthread_mutex_unlock(&lock);
     return copy;
+}
+
+void pagecache_put_coded(const struct pagecache_key *key, uint64_t version,
+                         enum compress_coding coding, const char *body, size_t len)
+{
+    pthread_mutex_lock(&lock);
+    struct entry *e = current(key);
+    if (e != NULL && e->version == version && e->body[coding] == NULL &&
+        bytes + len <= PAGECACHE_BYTES) {
+        e->body[coding] = copy_of(body, len);
+        e->len[coding] = len;
+        bytes += len;
+    }
+    pthread_mutex_unlock(&lock);
 }
 
 void pagecache_put(const struct pagecache_key *key, uint64_t version, const char *body, size_t len)
 {
     pthread_mutex_lock(&lock);
     struct entry *e = slot(key);
-    if (e->body != NULL)
+    if (e->body[COMPRESS_IDENTITY] != NULL)
         drop(e);
     /* a page rendered before a write that committed meanwhile is not kept */
     if (version == pagecache_version(key->couple_id) && bytes + len <= PAGECACHE_BYTES) {
@@ -127,9 +160,8 @@ void pagecache_put(const struct pagecache_key *key, uint64_t version, const char
         e->key.url = xstrdup(key->url);
         e->version = version;
         e->expires_ms = clock_now_ms() + PAGECACHE_TTL_MS;
-        e->body = xmalloc(len);
-        memcpy(e->body, body, len);
-        e->len = len;
+        e->body[COMPRESS_IDENTITY] = copy_of(body, len);
+        e->len[COMPRESS_IDENTITY] = len;
         bytes += len;
     }
     pthread_mutex_unlock(&lock);
@@ -139,7 +171,7 @@ void pagecache_clear(void)
 {
     pthread_mutex_lock(&lock);
     for (size_t i = 0; i < PAGECACHE_SLOTS; i++)
-        if (slots[i].body != NULL)
+        if (slots[i].body[COMPRESS_IDENTITY] != NULL)
             drop(&slots[i]);
     pthread_mutex_unlock(&lock);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http/compress.h"
+
 enum {
     PAGECACHE_SLOTS = 512,             /* entries at most */
     PAGECACHE_BYTES = 8 * 1024 * 1024, /* their pages' bytes at most */
@@ -32,8 +34,15 @@ struct pagecache_key {
 int pagecache_init(void);
 /* The couple's version now: read it before rendering, pass it to put. */
 uint64_t pagecache_version(int64_t couple_id);
-/* A copy of the kept page (malloc'd, *len its size), or NULL. */
-char *pagecache_get(const struct pagecache_key *key, size_t *len);
+/* A copy of the kept page (malloc'd, *len its size) in coding when it was
+ * kept so (*coding stays), else as rendered (*coding becomes
+ * COMPRESS_IDENTITY); *version gets the version it was rendered at. NULL
+ * when no current page is kept. */
+char *pagecache_get(const struct pagecache_key *key, enum compress_coding *coding, size_t *len,
+                    uint64_t *version);
+/* Keeps the page of key, rendered at version, compressed with coding too. */
+void pagecache_put_coded(const struct pagecache_key *key, uint64_t version,
+                         enum compress_coding coding, const char *body, size_t len);
 /* Keeps body for key, rendered at version. */
 void pagecache_put(const struct pagecache_key *key, uint64_t version, const char *body, size_t len);
 /* Inside a writing request's transaction: tells every server that couple_id

@@ -201,14 +201,11 @@ static enum MHD_Result answer(struct ctx *cx, int status, struct MHD_Response *r
     return rc;
 }
 
-/* Queues body (malloc'd, taken over) with status and the usual headers,
- * compressed when its type and size are worth it and the client accepts. */
-static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, char *body,
-                                 size_t len)
+/* Queues body (malloc'd, taken over, in coding: NULL for none) with status
+ * and the usual headers; vary: it depends on Accept-Encoding. */
+static enum MHD_Result send_coded(struct ctx *cx, int status, const char *type, char *body,
+                                  size_t len, const char *coding, bool vary)
 {
-    bool vary;
-    const char *coding =
-        compress_response(req_header(&cx->req, "Accept-Encoding"), type, &body, &len, &vary);
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (r == NULL) {
         free(body);
@@ -228,6 +225,44 @@ static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, c
     for (struct header *h = cx->res.headers; h != NULL; h = h->next)
         MHD_add_response_header(r, h->name, h->value);
     return answer(cx, status, r);
+}
+
+/* Queues body (malloc'd, taken over) with status and the usual headers,
+ * compressed when its type and size are worth it and the client accepts. */
+static enum MHD_Result send_body(struct ctx *cx, int status, const char *type, char *body,
+                                 size_t len)
+{
+    bool vary;
+    const char *coding =
+        compress_response(req_header(&cx->req, "Accept-Encoding"), type, &body, &len, &vary);
+    return send_coded(cx, status, type, body, len, coding, vary);
+}
+
+/* Answers with the page kept for the request, compressed as the client
+ * accepts (compressed once, then kept that way too); false when none is
+ * kept. */
+static bool send_kept(struct ctx *cx, enum MHD_Result *queued)
+{
+    static const char html[] = "text/html; charset=utf-8";
+    enum compress_coding want =
+        compress_choose(req_header(&cx->req, "Accept-Encoding"), COMPRESS_OFFER_ALL);
+    enum compress_coding got = want;
+    size_t len;
+    uint64_t version;
+    char *body = pagecache_get(&cx->page_key, &got, &len, &version);
+    if (body == NULL)
+        return false;
+    char *coded;
+    size_t coded_len;
+    if (got != want && compress_body(want, body, len, &coded, &coded_len) == 0) {
+        pagecache_put_coded(&cx->page_key, version, want, coded, coded_len);
+        free(body);
+        body = coded;
+        len = coded_len;
+        got = want;
+    }
+    *queued = send_coded(cx, 200, html, body, len, compress_name(got), true);
+    return true;
 }
 
 static const char *status_title(int status)
@@ -733,10 +768,9 @@ static enum MHD_Result finish(struct ctx *cx)
         k->url = arena_printf(req->arena, "%s?%s", req->path, input ? input : "");
         cx->keep_page = input != NULL;
         free(input);
-        size_t len;
-        char *kept = pagecache_get(k, &len);
-        if (kept != NULL)
-            return send_body(cx, 200, "text/html; charset=utf-8", kept, len);
+        enum MHD_Result queued;
+        if (send_kept(cx, &queued))
+            return queued;
         cx->page_version = pagecache_version(req->couple_id);
     }
     if (!req->route->slow)

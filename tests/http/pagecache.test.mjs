@@ -6,6 +6,8 @@
 // crosses from one session to another.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { engine, startServer, testClock } from './server.mjs';
 import { apiOk, csrfOf, newPerson, signupBrowser } from './people.mjs';
 
@@ -32,12 +34,16 @@ async function couple(srv = server) {
   return { ana, bo };
 }
 
-// The page at path for a browser, read twice: both reads must agree.
+// The page at path for a browser, read until it is kept: the first read
+// may write (the day's question is drawn when first seen), so the second
+// is rendered and kept, and the third must be that very page (form tokens
+// are masked afresh for every rendering, so a new rendering would differ).
 async function twice(browser, path = '/share') {
-  const first = await (await browser.get(path)).text();
+  await (await browser.get(path)).text();
   const second = await (await browser.get(path)).text();
-  assert.equal(second, first, `${path} read again is the same page`);
-  return second;
+  const third = await (await browser.get(path)).text();
+  assert.equal(third, second, `${path} read again is the kept page`);
+  return third;
 }
 
 test('a kept Share page follows every write of either partner at once', async () => {
@@ -73,6 +79,34 @@ test('a kept page belongs to its session: each carries its own form token', asyn
       if (k !== i) assert.ok(!html.includes(token), `page ${i} holds session ${k}'s token`);
     }
   }
+});
+
+// GET path with the browser's cookies and an Accept-Encoding: {encoding, body}
+function raw(browser, path, encoding) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${server.url}${path}`, { headers: { cookie: browser.jar.header(), 'accept-encoding': encoding } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+  });
+}
+
+test('a kept page goes out compressed as each client accepts, the same page every time', async () => {
+  const { ana } = await couple();
+  const page = await twice(ana.browser);
+  for (const [accept, name, decode] of [['br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]]) {
+    for (let i = 0; i < 2; i++) { // compressed once, then kept compressed
+      const res = await raw(ana.browser, '/share', accept);
+      assert.equal(res.encoding, name);
+      assert.equal(res.vary, 'Accept-Encoding');
+      assert.equal(decode(res.body).toString(), page);
+    }
+  }
+  const plain = await raw(ana.browser, '/share', 'identity');
+  assert.equal(plain.encoding, undefined);
+  assert.equal(plain.body.toString(), page);
 });
 
 test("a kept page turns with the couple's date", async () => {
