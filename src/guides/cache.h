@@ -1,5 +1,6 @@
 /* cache.h: the parts of a guide's page that are the same for every reader
- * (the guide, and a page of its comments rendered as HTML), kept in memory.
+ * (the guide, and a page of its comments rendered as HTML) and the feeds,
+ * kept in memory.
  * Every write to a guide or a comment calls guide_cache_changed, which reaches
  * every server sharing the database once it commits (db_notify), and drops
  * all entries at once; an entry also expires after GUIDE_CACHE_TTL_MS, so a
@@ -13,6 +14,7 @@
 enum {
     GUIDE_CACHE_SLOTS = 256,    /* entries at most: a guide and a comment page each */
     GUIDE_CACHE_TTL_MS = 60000, /* an entry is rebuilt after this at the latest */
+    GUIDE_CACHE_FEED = -1,      /* the "page" of a feed, kept under its path */
 };
 
 /* Listens for changes. 0 or -1. */

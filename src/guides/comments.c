@@ -399,7 +399,7 @@ static int post_comment(struct req *req, struct res *res)
 
 /* ---- the comments feed ---- */
 
-static int comments_feed(struct req *req, struct res *res)
+static int render_comments_feed(struct req *req, struct res *res)
 {
     json_t *g, *rows;
     int rc = guides_find(req, &g);
@@ -435,6 +435,11 @@ static int comments_feed(struct req *req, struct res *res)
     rc = guides_atom(res, "feed-comments", model);
     json_decref(model);
     return rc;
+}
+
+static int comments_feed(struct req *req, struct res *res)
+{
+    return guides_feed_kept(req, res, render_comments_feed);
 }
 
 /* ---- moderation ---- */

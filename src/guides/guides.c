@@ -431,6 +431,12 @@ int guides_article(struct req *req, struct res *res)
     return 0;
 }
 
+static void atom_answer(struct res *res)
+{
+    res->content_type = "application/atom+xml; charset=utf-8";
+    res->cache_control = "public, max-age=300";
+}
+
 /* Renders an Atom template into res->body. */
 int guides_atom(struct res *res, const char *view, json_t *model)
 {
@@ -441,12 +447,34 @@ int guides_atom(struct res *res, const char *view, json_t *model)
         return -1;
     }
     res->body = buf_take(&out, &res->body_len);
-    res->content_type = "application/atom+xml; charset=utf-8";
-    res->cache_control = "public, max-age=300";
+    atom_answer(res);
     return 0;
 }
 
-static int feed(struct req *req, struct res *res)
+int guides_feed_kept(struct req *req, struct res *res, handler_fn fill)
+{
+    json_t *none, *kept;
+    if (guide_cache_get(req->path, GUIDE_CACHE_FEED, &none, &kept)) {
+        res->body_len = json_string_length(kept);
+        res->body = xmalloc(res->body_len + 1);
+        memcpy(res->body, json_string_value(kept), res->body_len + 1);
+        atom_answer(res);
+        json_decref(none);
+        json_decref(kept);
+        return 0;
+    }
+    uint64_t gen = guide_cache_generation();
+    int rc = fill(req, res);
+    if (rc == 0 && res->status == 0 && res->body != NULL) {
+        none = json_null();
+        kept = json_stringn_nocheck(res->body, res->body_len);
+        guide_cache_put(req->path, GUIDE_CACHE_FEED, gen, none, kept);
+        json_decref(kept);
+    }
+    return rc;
+}
+
+static int render_feed(struct req *req, struct res *res)
 {
     (void)req;
     json_t *rows;
@@ -474,6 +502,11 @@ static int feed(struct req *req, struct res *res)
     int rc = guides_atom(res, "feed-guides", model);
     json_decref(model);
     return rc;
+}
+
+static int feed(struct req *req, struct res *res)
+{
+    return guides_feed_kept(req, res, render_feed);
 }
 
 /* ---- operators: write and publish ---- */

@@ -48,6 +48,9 @@ int guides_find(struct req *req, json_t **out);
 int guides_article(struct req *req, struct res *res);
 /* Renders the Atom template view with model into res's raw body. */
 int guides_atom(struct res *res, const char *view, json_t *model);
+/* Answers a feed as kept (src/guides/cache.h, under its path), or with
+ * fill, keeping what it rendered. */
+int guides_feed_kept(struct req *req, struct res *res, handler_fn fill);
 /* The site's public base URL (for feeds' links). */
 const char *guides_base_url(void);
 /* The start of every feed and entry id, "tag:HOST,YYYY-MM-DD:" (RFC 4151):

@@ -17,7 +17,7 @@
 
 enum {
     GZIP_LEVEL = 5,     /* zlib 1..9 */
-    BROTLI_QUALITY = 5, /* brotli 0..11 */
+    BROTLI_QUALITY = 3, /* brotli 0..11 */
     GZIP_WRAPPER = 16,  /* added to windowBits: a gzip header and trailer */
     Q_ONE = 1000,       /* q=1 in thousandths */
 };

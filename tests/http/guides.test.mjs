@@ -954,8 +954,12 @@ test('a page of comments is kept between readers and follows every write at once
     await everywhere([A, A1, B], 'approved again');
     const S = Number((await opApi('POST', `/admin/comments/${B}/reply`, { comment: 'From the site.' }, 201)).id);
     await everywhere([A, A1, B, S], 'a reply as the site');
+    const feedHas = async (name) => (await feed(`/guides/${slug}/comments.atom`)).entries.some((e) => e.title === `Comment by ${name}`);
+    assert.equal(await feedHas('Dot'), false, 'the kept feed, before');
+    assert.equal(await feedHas('Dot'), false);
     await opApi('POST', `/admin/comments/${H}/approve`);
     await everywhere([A, A1, B, S, H], 'a held comment approved');
+    assert.equal(await feedHas('Dot'), true, 'the feed follows too');
     await opApi('POST', `/admin/comments/${A}/delete`);
     await everywhere([B, S, H], 'a deleted comment goes with its replies');
     await opApi('POST', `/admin/guides/${created.id}`, {
