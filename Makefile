@@ -26,7 +26,7 @@ SAN_OBJ  := $(SRC:src/%.c=build/san/%.o) build/san/gen/assets.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all run test unit http browser lint format clean deps bench fuzz
+.PHONY: all run test unit http browser lint format clean deps bench bench-scale fuzz
 
 all: build/hearth
 
@@ -84,6 +84,12 @@ format:
 bench: build/hearth
 	@scripts/deps.sh bench
 	@ulimit -n 8192 2>/dev/null || true; node bench/run.mjs
+
+# A couple's pages among 10,000 couples with a year of data against the same
+# couple alone (bench/scale.mjs; BENCH_DB=postgres, BENCH_COUPLES, BENCH_KEEP)
+bench-scale: build/hearth
+	@scripts/deps.sh bench
+	@node bench/scale.mjs
 
 # libFuzzer targets beside the parsers (fuzz/fuzz_*.c, see docs/architecture.md):
 #   make fuzz                      every target for FUZZ_SECONDS each

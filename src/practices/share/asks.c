@@ -16,7 +16,8 @@ int share_open_asks(struct req *req, json_t *model)
 {
     json_t *rows, *answers, *asks = json_array();
     json_object_set_new(model, "asks", asks);
-    /* the open asks, and all their answers in one more query */
+    /* the open asks, and all their answers in one more query; both start
+     * from the few open items (share_items_open), not from a year of them */
     if (db_query(&rows,
                  "SELECT " ITEM_COLUMNS " FROM share_items"
                  " WHERE couple_id = $1 AND kind = 'ask' AND revealed_at IS NULL"
@@ -25,8 +26,8 @@ int share_open_asks(struct req *req, json_t *model)
         return -1;
     if (db_query(&answers,
                  "SELECT a.item_id, a.user_id, a.text, a.updated_at FROM share_answers a"
-                 " JOIN share_items i ON i.couple_id = a.couple_id AND i.id = a.item_id"
-                 " WHERE a.couple_id = $1 AND i.kind = 'ask' AND i.revealed_at IS NULL"
+                 " WHERE a.couple_id = $1 AND a.item_id IN (SELECT i.id FROM share_items i"
+                 " WHERE i.couple_id = $1 AND i.kind = 'ask' AND i.revealed_at IS NULL)"
                  " LIMIT 100",
                  "i:ddsi", req->couple_id) != DB_OK) {
         json_decref(rows);

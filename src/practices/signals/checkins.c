@@ -37,10 +37,12 @@ int signals_checkin(struct req *req, struct res *res)
 int signals_partner_checkin(struct req *req, json_t *m)
 {
     json_t *row;
+    /* named, not "not me", so the index (couple_id, user_id, created_at)
+     * finds the latest at once, however many came before */
     int rc = db_row(&row,
                     "SELECT mood, energy, need, word, created_at FROM signals_checkins"
-                    " WHERE couple_id = $1 AND user_id <> $2 ORDER BY created_at DESC LIMIT 1",
-                    "ii:iissi", req->couple_id, req->user_id);
+                    " WHERE couple_id = $1 AND user_id = $2 ORDER BY created_at DESC LIMIT 1",
+                    "ii:iissi", req->couple_id, req->couple->partner_id);
     if (rc == DB_NOT_FOUND)
         return 0;
     if (rc != DB_OK)

@@ -149,11 +149,13 @@ int signals_received_today(struct req *req, json_t *m)
 {
     json_t *rows, *list = json_array();
     json_object_set_new(m, "received_today", list);
-    /* today as the couple counts it: from midnight in their zone */
+    /* today as the couple counts it: from midnight in their zone; the
+     * partner named, so the index (couple_id, from_user_id, created_at)
+     * reads today's alone */
     if (db_query(&rows,
                  "SELECT id, kind, note, created_at FROM signals_gestures WHERE couple_id = $1"
-                 " AND from_user_id <> $2 AND created_at >= $3 ORDER BY created_at DESC LIMIT 20",
-                 "iii:dssi", req->couple_id, req->user_id,
+                 " AND from_user_id = $2 AND created_at >= $3 ORDER BY created_at DESC LIMIT 20",
+                 "iii:dssi", req->couple_id, req->couple->partner_id,
                  tz_midnight(req->couple->time_zone, clock_now_ms())) != DB_OK)
         return -1;
     size_t i;
