@@ -355,7 +355,10 @@ int db_notify(const char *channel, const char *payload)
         json_t *rows = json_array();
         int rc = t->backend->run(t->conn, t->backend->notify, p, 2, "s", rows, 1, true);
         json_decref(rows);
-        return rc < 0 ? rc : DB_OK;
+        if (rc < 0)
+            return rc;
+        /* and here, at once after the commit: this server's listeners need
+         * not wait for the engine's delivery (which comes too) */
     }
     if (t->depth == 0) {
         deliver(channel, payload);

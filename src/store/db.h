@@ -115,8 +115,10 @@ int db_lock_couple(int64_t couple_id);
 /* Notifications (live events). db_notify sends payload (up to 63 bytes) on
  * channel to every listener, on every server sharing the database, once the
  * current transaction commits (at once outside one; never when it rolls
- * back). db_listen calls fn(payload, arg) for each, on a thread of the
- * store's own: it must be quick. Returns DB_OK or a negative code. */
+ * back). On PostgreSQL this server's listeners hear it twice: at once after
+ * the commit (so what reads next on this server sees the change), and again
+ * when PostgreSQL delivers it; a listener must not mind. db_listen calls fn(payload, arg) for each,
+ * on a thread of the store's own: it must be quick. Returns DB_OK or a negative code. */
 int db_notify(const char *channel, const char *payload);
 int db_listen(const char *channel, void (*fn)(const char *payload, void *arg), void *arg);
 /* Listens through url instead of the database's own (after db_open, before
