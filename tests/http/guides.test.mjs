@@ -886,13 +886,17 @@ test('comment text is plain text: paragraphs and line breaks kept, addresses lin
   assert.equal(json.anchor, `comment-${id}`);
 });
 
-test('comments come 50 to a page, oldest first, with page links', async () => {
+// A published guide of the test's own, written by the operator: {created, slug}.
+async function ownGuide(title, tag) {
   const created = await opApi('POST', '/admin/guides', {
-    title: 'Paged comments', slug: unique('paged'), summary: 'Many comments', practice: 'share',
-    date: '2026-01-05', body: 'A guide with many comments.',
+    title, slug: unique(tag), summary: title, practice: 'share', date: '2026-01-05', body: `${title}.`,
   }, 201);
   await opApi('POST', `/admin/guides/${created.id}/publish`);
-  const slug = sql(server, `SELECT slug FROM guides WHERE id = ${created.id}`);
+  return { created, slug: sql(server, `SELECT slug FROM guides WHERE id = ${created.id}`) };
+}
+
+test('comments come 50 to a page, oldest first, with page links', async () => {
+  const { created, slug } = await ownGuide('Paged comments', 'paged');
   const base = Date.now() - 1e6;
   const rows = Array.from({ length: 120 }, (_, i) => `(${777000 + i}, ${created.id}, 0, 0, 'Reader ${i + 1}', 'r${i}@example.org', 'Comment number ${i + 1}.', 'approved', ${base + i * 1000})`);
   sql(server, `INSERT INTO comments (id, guide_id, parent_id, depth, name, email, body, status, created_at) VALUES ${rows.join(',')}`);
@@ -918,12 +922,7 @@ test('comments come 50 to a page, oldest first, with page links', async () => {
 });
 
 test('a page of comments is kept between readers and follows every write at once, on every server', async () => {
-  const created = await opApi('POST', '/admin/guides', {
-    title: 'Kept comments', slug: unique('kept'), summary: 'Kept', practice: 'share',
-    date: '2026-01-06', body: 'A guide whose comments are kept.',
-  }, 201);
-  await opApi('POST', `/admin/guides/${created.id}/publish`);
-  const slug = sql(server, `SELECT slug FROM guides WHERE id = ${created.id}`);
+  const { created, slug } = await ownGuide('Kept comments', 'kept');
   const t0 = Date.now() - 1e6;
   const row = (id, parent, depth, name, status, at) =>
     `(${id}, ${created.id}, ${parent}, ${depth}, '${name}', '${name.toLowerCase()}@example.org', '${name} wrote this.', '${status}', ${at})`;
@@ -963,8 +962,8 @@ test('a page of comments is kept between readers and follows every write at once
     await opApi('POST', `/admin/comments/${A}/delete`);
     await everywhere([B, S, H], 'a deleted comment goes with its replies');
     await opApi('POST', `/admin/guides/${created.id}`, {
-      title: 'Kept comments, renamed', slug, summary: 'Kept', practice: 'share',
-      date: '2026-01-06', body: 'A guide whose comments are kept.',
+      title: 'Kept comments, renamed', slug, summary: 'Kept comments', practice: 'share',
+      date: '2026-01-05', body: 'Kept comments.',
     });
     assert.match((await page(`/guides/${slug}`)).html, /<h1>Kept comments, renamed<\/h1>/, 'an edited guide');
     await opApi('POST', `/admin/guides/${created.id}/unpublish`);
