@@ -10,6 +10,8 @@
 //   BENCH_SECONDS   seconds of wrk per path (3)
 //   BENCH_RATE_SECONDS  seconds at the fixed rate per path (2)
 //   BENCH_DB=postgres   on a PostgreSQL started as the tests start theirs
+//   BENCH_ONLY=share,guide  only the pages whose key or name holds one of
+//                       these words (nginx always), and nothing after them
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -79,6 +81,12 @@ const url = await new Promise((res, rej) => {
   server.on('exit', () => rej(new Error(log)));
 });
 // taskset runs the server in its own process: server.pid is Hearth's
+// CPU time (user and system) a process has used, in microseconds
+const TICK_US = 1e6 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout || 100);
+const cpuUs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US; // utime and stime
+};
 const rss = () => {
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   return Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024;
@@ -209,6 +217,12 @@ const targets = [
   { path: '/guides/feed.atom', name: 'guides feed' },
   { path: `/guides/${guide}/comments.atom`, name: 'comments feed' },
 ];
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const filtered = only ? targets.filter((t) => t.reference || only.some((w) => (t.key ?? t.name).includes(w))) : targets;
+// nginx again right before each page that has a target, which is measured
+// against that: the machine's pace drifts within a run
+const chosen = filtered.flatMap((t, i) => (i > 0 && ['share', 'guide'].includes(t.key)
+  ? [{ ...filtered[0], name: 'nginx again, for the next' }, t] : [t]));
 const full = (p) => (p.startsWith('http') ? p : url + p);
 
 // runs a command pinned to the load's core; resolves to its stdout (the
@@ -227,17 +241,24 @@ const ms = (s) => {
 const rssIdle = rss();
 console.log(`one run, ${postgres ? 'PostgreSQL' : 'SQLite'}; servers on core ${SERVER_CORE}, load on core ${LOAD_CORE}; ` +
   `wrk -t1 -c32 ${seconds}s a path; fixed rate ${RATE}/s for ${rateSeconds}s a path\n`);
-console.log(`${'path'.padEnd(30)} ${'req/s'.padStart(8)} ${'of nginx'.padStart(8)} ${'p99'.padStart(8)} ` +
+console.log(`${'path'.padEnd(30)} ${'req/s'.padStart(8)} ${'of nginx'.padStart(8)} ${'cpu/req'.padStart(8)} ${'p99'.padStart(8)} ` +
   `${'server'.padStart(9)} ${`p99@${RATE}/s`.padStart(10)}  status`);
 const results = {};
 let nginxRps = NaN;
 let worstRate = { p99: 0 };
-for (const t of targets) {
+for (const t of chosen) {
+  await sleep(30); // the log's lines of the path before are all in (log.h: LOG_BATCH_MS)
   const before = log.length;
   const headers = [...(t.auth ? ['-H', `Authorization: Bearer ${t.auth}`] : []),
     ...(t.encoding ? ['-H', `Accept-Encoding: ${t.encoding}`] : [])];
+  // nginx answers from its worker, a child of the process started
+  const pid = t.reference ? Number(spawnSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' }).stdout.split('\n')[0]) : server.pid;
+  const cpuBefore = cpuUs(pid);
   const out = await load('wrk', ['-t1', '-c32', `-d${seconds}s`, '--latency', ...headers, full(t.path)]);
   const rps = Number(out.match(/Requests\/sec:\s+([\d.]+)/)?.[1]);
+  const requests = Number(out.match(/(\d+) requests in/)?.[1]);
+  const cpuPerRequest = (cpuUs(pid) - cpuBefore) / requests;
+  await sleep(30);
   const p99 = ms(out.match(/^\s+99%\s+(\S+)/m)?.[1]);
   if (t.reference) nginxRps = rps;
   const lines = [...log.slice(before).matchAll(/ (\d{3}) (\d+\.\d+)ms/g)];
@@ -254,10 +275,24 @@ for (const t of targets) {
   if (!t.reference && rate.p99 > worstRate.p99) worstRate = { ...rate, name: t.name };
   results[t.key ?? t.name] = { rps, p99, ratio: rps / nginxRps };
   console.log(`${t.name.padEnd(30)} ${rps.toFixed(0).padStart(8)} ${(rps / nginxRps).toFixed(2).padStart(8)} ` +
+    `${cpuPerRequest.toFixed(1).padStart(6)}us ` +
     `${p99.toFixed(2).padStart(6)}ms ${median === undefined ? '        -' : `${median.toFixed(3).padStart(7)}ms`} ` +
     `${rate.p99.toFixed(2).padStart(8)}ms  ${statuses}${rate.errors ? ` (${rate.errors} errors at the fixed rate)` : ''}`);
 }
 const rssAfterPages = rss();
+
+const stop = async () => {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.on('exit', r));
+  spawnSync('kill', ['-QUIT', readFileSync(join(dir, 'nginx.pid'), 'utf8').trim()]);
+  await new Promise((r) => nginx.on('exit', r));
+  if (postgres) spawnSync(resolve(root, 'scripts/pg.sh'), ['stop', join(dir, 'pg')]);
+  rmSync(dir, { recursive: true, force: true });
+};
+if (only) {
+  await stop();
+  process.exit(0);
+}
 
 // ---- comment writes: each a new comment from an address of its own ----
 const script = join(dir, 'comment.lua');
@@ -388,9 +423,4 @@ const targetsMet = [
 console.log('\ntargets:');
 for (const [what, ok] of targetsMet) console.log(`  ${check(ok).padEnd(6)}  ${what}`);
 
-server.kill('SIGTERM');
-await new Promise((r) => server.on('exit', r));
-spawnSync('kill', ['-QUIT', readFileSync(join(dir, 'nginx.pid'), 'utf8').trim()]);
-await new Promise((r) => nginx.on('exit', r));
-if (postgres) spawnSync(resolve(root, 'scripts/pg.sh'), ['stop', join(dir, 'pg')]);
-rmSync(dir, { recursive: true, force: true });
+await stop();

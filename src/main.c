@@ -2,6 +2,7 @@
  * --version, --help. */
 #include <ctype.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,7 +342,12 @@ static int cmd_serve(const struct options *o)
         db_close();
         return 1;
     }
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    /* the CPUs this process may run on (taskset, a container's cpuset),
+     * not every CPU the machine has */
+    cpu_set_t allowed;
+    long cpus = sched_getaffinity(0, sizeof(allowed), &allowed) == 0
+                    ? CPU_COUNT(&allowed)
+                    : sysconf(_SC_NPROCESSORS_ONLN);
     struct http_config cfg = {
         .host = o->host,
         .port = (uint16_t)o->port,
@@ -375,6 +381,7 @@ static int cmd_serve(const struct options *o)
         db_close();
         return 1;
     }
+    (void)log_gather(); /* if it cannot, lines are written one by one */
     printf("Hearth is running at %s/ (%s). Press Ctrl-C to stop.\n", base, db_describe());
     fflush(stdout);
 
@@ -385,6 +392,7 @@ static int cmd_serve(const struct options *o)
     app_stop();
     db_close();
     view_shutdown();
+    log_scatter();
     log_info("stopped");
     return 0;
 }

@@ -14,7 +14,8 @@
 enum {
     GUIDE_CACHE_SLOTS = 256,    /* entries at most: a guide and a comment page each */
     GUIDE_CACHE_TTL_MS = 60000, /* an entry is rebuilt after this at the latest */
-    GUIDE_CACHE_FEED = -1,      /* the "page" of a feed, kept under its path */
+    GUIDE_CACHE_FEED = -1,      /* the "page" of a feed, kept under its path; compressed
+                                   with a coding, at GUIDE_CACHE_FEED - coding */
 };
 
 /* Listens for changes. 0 or -1. */

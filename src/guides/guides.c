@@ -17,6 +17,7 @@
 #include "guides/cache.h"
 #include "guides/comments.h"
 #include "guides/text.h"
+#include "http/compress.h"
 #include "http/http.h"
 #include "http/input.h"
 #include "store/db.h"
@@ -451,27 +452,56 @@ int guides_atom(struct res *res, const char *view, json_t *model)
     return 0;
 }
 
-int guides_feed_kept(struct req *req, struct res *res, handler_fn fill)
+/* Answers with the feed kept in coding (under GUIDE_CACHE_FEED - coding);
+ * false when none is current. */
+static bool feed_from_cache(struct req *req, struct res *res, enum compress_coding coding)
 {
     json_t *none, *kept;
-    if (guide_cache_get(req->path, GUIDE_CACHE_FEED, &none, &kept)) {
-        res->body_len = json_string_length(kept);
-        res->body = xmalloc(res->body_len + 1);
-        memcpy(res->body, json_string_value(kept), res->body_len + 1);
-        atom_answer(res);
-        json_decref(none);
-        json_decref(kept);
+    if (!guide_cache_get(req->path, GUIDE_CACHE_FEED - (int64_t)coding, &none, &kept))
+        return false;
+    res->body_len = json_string_length(kept);
+    res->body = xmalloc(res->body_len + 1);
+    memcpy(res->body, json_string_value(kept), res->body_len + 1);
+    res->coding = compress_name(coding);
+    atom_answer(res);
+    json_decref(none);
+    json_decref(kept);
+    return true;
+}
+
+static void feed_keep(const char *path, enum compress_coding coding, uint64_t gen, const char *body,
+                      size_t len)
+{
+    json_t *kept = json_stringn_nocheck(body, len);
+    guide_cache_put(path, GUIDE_CACHE_FEED - (int64_t)coding, gen, json_null(), kept);
+    json_decref(kept);
+}
+
+int guides_feed_kept(struct req *req, struct res *res, handler_fn fill)
+{
+    enum compress_coding want =
+        compress_choose(req_header(req, "Accept-Encoding"), COMPRESS_OFFER_ALL);
+    if (feed_from_cache(req, res, want))
         return 0;
-    }
     uint64_t gen = guide_cache_generation();
-    int rc = fill(req, res);
-    if (rc == 0 && res->status == 0 && res->body != NULL) {
-        none = json_null();
-        kept = json_stringn_nocheck(res->body, res->body_len);
-        guide_cache_put(req->path, GUIDE_CACHE_FEED, gen, none, kept);
-        json_decref(kept);
+    if (!feed_from_cache(req, res, COMPRESS_IDENTITY)) {
+        int rc = fill(req, res);
+        if (rc != 0 || res->status != 0 || res->body == NULL)
+            return rc;
+        feed_keep(req->path, COMPRESS_IDENTITY, gen, res->body, res->body_len);
     }
-    return rc;
+    /* compressed once a coding and a change, not once a reader */
+    char *coded;
+    size_t coded_len;
+    if (want != COMPRESS_IDENTITY && res->body_len >= COMPRESS_MIN &&
+        compress_body(want, res->body, res->body_len, &coded, &coded_len) == 0) {
+        feed_keep(req->path, want, gen, coded, coded_len);
+        free(res->body);
+        res->body = coded;
+        res->body_len = coded_len;
+        res->coding = compress_name(want);
+    }
+    return 0;
 }
 
 static int render_feed(struct req *req, struct res *res)

@@ -145,6 +145,8 @@ struct res {
     const char *content_type; /* with body: a raw answer (feeds, downloads) */
     char *body;               /* malloc'd; owned by the response */
     size_t body_len;
+    const char *coding;        /* with body: its content coding when the handler compressed it
+                                  (compress_name), chosen by the request's Accept-Encoding */
     const char *cache_control; /* overrides "no-store" */
     const char *detail;        /* with an error status: what to tell the person */
     struct header *headers;

@@ -603,6 +603,9 @@ static enum MHD_Result respond(struct ctx *cx, int rc)
     if (res->body != NULL) {
         char *body = res->body;
         res->body = NULL;
+        if (res->coding != NULL)
+            return send_coded(cx, res->status ? res->status : 200, res->content_type, body,
+                              res->body_len, res->coding, true);
         return send_body(cx, res->status ? res->status : 200, res->content_type, body,
                          res->body_len);
     }

@@ -75,6 +75,10 @@ struct db_backend {
     void (*sync_wait)(int64_t ticket);
     int64_t (*syncs)(void);
     void (*sync_stop)(void);
+    /* A number that changes with every commit to the database by any
+     * process, read without a query (db_watch_mark): 0 with *mark, or -1
+     * when c cannot tell. NULL for an engine that has none. */
+    int (*change_mark)(struct db_conn *c, uint64_t *mark);
 };
 
 extern const struct db_backend db_sqlite_backend;

@@ -5,8 +5,10 @@
  * (in test builds) injected failures. */
 #include "store/db.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,6 +57,10 @@ static pthread_mutex_t listeners_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct listener listeners[LISTENERS_MAX];
 static int nlisteners;
 static char description[160];
+/* db_watch: the watched tables' names, and the notifications heard */
+static char watched[DB_WATCH_MAX][CHANNEL_MAX];
+static int nwatched;
+static _Atomic uint64_t watch_heard;
 static pthread_mutex_t states_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct tstate *states;
 static __thread struct tstate *here;
@@ -350,6 +356,10 @@ int db_notify(const char *channel, const char *payload)
     struct tstate *t = state();
     if (t == NULL || begin_request_tx(t) != DB_OK)
         return DB_ERROR;
+    for (int i = 0; i < t->npending; i++) /* already sent at this level or one around it */
+        if (t->pending[i].depth <= t->depth && strcmp(t->pending[i].channel, channel) == 0 &&
+            strcmp(t->pending[i].payload, payload) == 0)
+            return DB_OK;
     if (t->backend->notify != NULL) { /* the engine delivers it at commit, everywhere */
         struct db_param p[2] = {{.type = 's', .s = channel}, {.type = 's', .s = payload}};
         json_t *rows = json_array();
@@ -471,6 +481,59 @@ int db_request_calls(void)
     return t ? t->calls : 0;
 }
 
+/* ---- watched tables ---- */
+
+static bool is_word(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* True when sql names a watched table as a word. A process that watches
+ * nothing (a command) cannot know what the servers watch: every write
+ * counts. */
+static bool names_watched(const char *sql)
+{
+    if (nwatched == 0)
+        return true;
+    for (int i = 0; i < nwatched; i++) {
+        size_t n = strlen(watched[i]);
+        for (const char *p = strcasestr(sql, watched[i]); p != NULL;
+             p = strcasestr(p + 1, watched[i]))
+            if ((p == sql || !is_word(p[-1])) && !is_word(p[n]))
+                return true;
+    }
+    return false;
+}
+
+static void on_watched(const char *payload, void *arg)
+{
+    (void)payload; /* "write", or "*" after a lost connection */
+    (void)arg;
+    atomic_fetch_add(&watch_heard, 1);
+}
+
+int db_watch(const char *table)
+{
+    if (nwatched == DB_WATCH_MAX || strlen(table) >= CHANNEL_MAX)
+        return DB_ERROR;
+    if (nwatched == 0 && db_listen(DB_WATCH_CHANNEL, on_watched, NULL) != DB_OK)
+        return DB_ERROR;
+    snprintf(watched[nwatched++], CHANNEL_MAX, "%s", table);
+    return DB_OK;
+}
+
+uint64_t db_watch_mark(void)
+{
+    struct tstate *t = state();
+    uint64_t engine = 0;
+    if (t == NULL ||
+        (t->backend->change_mark != NULL && t->backend->change_mark(t->conn, &engine) != 0))
+        return 0;
+    /* odd times the count, mixed with the engine's: a change of either shows */
+    uint64_t mark = (atomic_load(&watch_heard) * UINT64_C(0x9E3779B97F4A7C15)) ^ engine;
+    return mark != 0 ? mark : 1;
+}
+
 /* ---- statements ---- */
 
 static int run(const char *sql, const char *types, va_list ap, json_t *rows, size_t max)
@@ -496,6 +559,13 @@ static int run(const char *sql, const char *types, va_list ap, json_t *rows, siz
     int rc = t->backend->run(t->conn, sql, params, np, cols, rows, max, true);
     if (rc == DB_BUSY && t->depth > 0)
         t->retry = true;
+    if (rc >= 0 && !is_read(sql) && names_watched(sql) &&
+        db_notify(DB_WATCH_CHANNEL, "write") != DB_OK) {
+        if (t->depth > 0)
+            return DB_ERROR;               /* the transaction rolls back: nothing kept goes stale */
+        atomic_fetch_add(&watch_heard, 1); /* committed: this server's readers at least */
+        log_error("db: a write to a watched table could not be announced");
+    }
     return rc;
 }
 
@@ -620,6 +690,7 @@ void db_close(void)
     pthread_mutex_lock(&listeners_lock);
     nlisteners = 0;
     pthread_mutex_unlock(&listeners_lock);
+    nwatched = 0;
     pthread_mutex_lock(&states_lock);
     struct tstate *t = states;
     states = NULL;
@@ -658,6 +729,12 @@ static int shell_one(const struct db_backend *b, struct db_conn *c, const char *
     /* a query prints its rows; anything else may be several statements */
     int rc =
         is_read(sql) ? b->run(c, sql, NULL, 0, NULL, rows, DB_MAX_ROWS, false) : b->script(c, sql);
+    if (rc >= 0 && !is_read(sql) && b->notify != NULL) { /* servers that watch a table */
+        struct db_param p[2] = {{.type = 's', .s = DB_WATCH_CHANNEL}, {.type = 's', .s = "write"}};
+        json_t *none = json_array();
+        b->run(c, b->notify, p, 2, "s", none, 1, false);
+        json_decref(none);
+    }
     size_t i;
     json_t *row;
     json_array_foreach (rows, i, row) {

@@ -128,6 +128,25 @@ int db_listen(const char *channel, void (*fn)(const char *payload, void *arg), v
  * "*" once: what was sent meanwhile may be lost, so look again. */
 int db_set_listen_url(const char *url);
 
+/* Watched tables: for what is kept in memory from rows of some tables (the
+ * session cache), so that it is read again once they may have changed.
+ * db_watch names a table (after db_open; DB_WATCH_MAX at most, until
+ * db_close); db_watch_mark returns a number that changes after any commit
+ * that may have changed a watched table:
+ * - every commit whose statements name a watched table, of this server or
+ *   another one sharing the database, a command (hearth admin, hearth sql)
+ *   included: it notifies DB_WATCH_CHANNEL as it commits;
+ * - on SQLite, every commit to the database by any process at all (the
+ *   header of its write-ahead log's index changes; read from shared memory,
+ *   without a query).
+ * What another server commits is seen when its notification arrives, and a
+ * change made on PostgreSQL from outside Hearth (psql) is not seen at all:
+ * keep what is read this way for a bounded time too. */
+enum { DB_WATCH_MAX = 8 };
+#define DB_WATCH_CHANNEL "watched"
+int db_watch(const char *table);
+uint64_t db_watch_mark(void);
+
 /* Brackets an HTTP request's handler on this thread (see above). finish
  * commits when ok, else rolls back; it returns DB_OK, DB_ERROR (the commit
  * failed, or the handler left a transaction of its own open: logged and

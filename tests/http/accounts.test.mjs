@@ -463,6 +463,22 @@ test('revoking one session ends only that one', async () => {
   assert.equal((await here.get('/account')).status, 200);
 });
 
+test('a session ended from outside the server (hearth sql) is refused on its next request', async () => {
+  const p = await signup(server, newPerson('outside'));
+  assert.ok(await alive(p.token));
+  assert.ok(await alive(p.token)); // the second from the server's memory
+  sql(server, `DELETE FROM sessions WHERE user_id = ${p.id}`);
+  // SQLite: the very next request. PostgreSQL: as soon as the command's
+  // notification arrives, well before the 1 s a kept row may live at most.
+  const since = Date.now();
+  let still = await alive(p.token);
+  while (still && engine !== 'sqlite' && Date.now() - since < 300) {
+    await sleep(20);
+    still = await alive(p.token);
+  }
+  assert.equal(still, false);
+});
+
 test('a partner cannot revoke the other\'s sessions', async () => {
   const { one, two } = await newCouple(server, 'partners');
   const mine = await apiOk(server, 'GET', '/account/sessions', { token: one.token });

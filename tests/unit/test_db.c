@@ -214,6 +214,64 @@ static void the_couple_lock_needs_a_transaction(void **state)
     assert_int_equal(db_request_finish(true), DB_OK);
 }
 
+/* ---- watched tables ---- */
+
+/* The mark once PostgreSQL's own delivery of what was sent has come too
+ * (it comes from the listener's thread, after the one here at commit). */
+static uint64_t settled_mark(void)
+{
+    uint64_t mark = db_watch_mark(), now;
+    while (usleep(pg ? 200000 : 0), (now = db_watch_mark()) != mark)
+        mark = now;
+    return mark;
+}
+
+static void the_watch_mark_moves_with_each_commit_that_may_change_a_watched_table(void **state)
+{
+    (void)state;
+    assert_int_equal(db_watch("couples"), DB_OK);
+    uint64_t start = settled_mark();
+    assert_true(start != 0);
+    int64_t n;
+    assert_int_equal(db_int(&n, "SELECT count(*) FROM couples", ""), DB_OK);
+    assert_true(db_watch_mark() == start); /* reading changes nothing */
+
+    assert_int_equal(
+        db_exec("INSERT INTO couples (id, time_zone, created_at) VALUES (1, 'UTC', 0)", ""), 1);
+    uint64_t written = db_watch_mark();
+    assert_true(written != start); /* at once, before any delivery from the engine */
+    written = settled_mark();
+
+    db_request_start(); /* in a transaction: at its commit, never when it rolls back */
+    assert_int_equal(db_exec("UPDATE couples SET time_zone = 'Europe/Paris'", ""), 1);
+    assert_true(db_watch_mark() == written);
+    assert_int_equal(db_request_finish(false), DB_OK);
+    assert_true(settled_mark() == written);
+    db_request_start();
+    assert_int_equal(db_exec("UPDATE couples SET time_zone = 'Europe/Paris'", ""), 1);
+    assert_int_equal(db_request_finish(true), DB_OK);
+    uint64_t committed = db_watch_mark();
+    assert_true(committed != written);
+    committed = settled_mark();
+
+    /* a command's write (hearth sql, on a connection of its own) */
+    FILE *sink = fopen("/dev/null", "w");
+    assert_int_equal(db_shell(url, "UPDATE couples SET time_zone = 'Asia/Tokyo'", sink), DB_OK);
+    fclose(sink);
+    uint64_t outside = db_watch_mark();
+    for (int i = 0; i < 100 && outside == committed; i++) { /* PostgreSQL: once delivered */
+        usleep(10000);
+        outside = db_watch_mark();
+    }
+    assert_true(outside != committed);
+    outside = settled_mark();
+
+    /* a table nobody watches: PostgreSQL is not told; on SQLite every
+     * commit shows */
+    assert_int_equal(db_exec("INSERT INTO things (id, n) VALUES (1, 1)", ""), 1);
+    assert_true((settled_mark() == outside) == (pg != NULL));
+}
+
 /* ---- migrations ---- */
 
 static int migrate(const struct asset *files)
@@ -301,6 +359,7 @@ int main(void)
         T(an_injected_failure_fails_that_statement_only),
         T(a_deadlock_is_retried_as_a_whole),
         T(the_couple_lock_needs_a_transaction),
+        T(the_watch_mark_moves_with_each_commit_that_may_change_a_watched_table),
         T(a_migration_applies_once_and_a_changed_one_stops_start_up),
         T(two_files_with_one_number_stop_start_up),
         T(each_engine_takes_its_own_dialect_file),
