@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,8 +24,8 @@
 enum {
     BUSY_TIMEOUT_MS = 5000,
     SQL_MAX = 16 * 1024,
-    WAL_INDEX_HEADER = 48, /* bytes of the write-ahead log index's header */
-    WAL_INDEX_MAP = 4096,  /* bytes of the index mapped to read it */
+    WAL_INDEX_HEADER = 48,    /* bytes of the write-ahead log index's header */
+    WAL_INDEX_REGION = 32768, /* the size of the index's regions (SQLite's own) */
 };
 
 struct cached {
@@ -38,10 +37,9 @@ struct db_conn {
     sqlite3 *db;
     struct cached *cache;
     size_t ncache, capcache;
-    bool group;                     /* commits wait for the syncer, not for the disk */
-    sqlite3_int64 synced_at;        /* total changes when a sync was last asked for */
-    const unsigned char *wal_index; /* the -shm file, mapped (change_mark) */
-    bool wal_index_tried;
+    bool group;                              /* commits wait for the syncer, not for the disk */
+    sqlite3_int64 synced_at;                 /* total changes when a sync was last asked for */
+    const volatile unsigned char *wal_index; /* SQLite's map of the -shm file (change_mark) */
 };
 
 /* Creates the database's directory when it is missing (var/ on first run). */
@@ -95,8 +93,6 @@ static struct db_conn *sqlite_connect(const char *path)
 
 static void sqlite_disconnect(struct db_conn *c)
 {
-    if (c->wal_index != NULL)
-        munmap((void *)c->wal_index, WAL_INDEX_MAP);
     for (size_t i = 0; i < c->capcache; i++)
         if (c->cache[i].stmt != NULL)
             sqlite3_finalize(c->cache[i].stmt);
@@ -456,42 +452,32 @@ static void sqlite_sync_stop(void)
 /* ---- change mark ----
  *
  * In WAL mode every commit, by any process, rewrites the header of the
- * log's index at the start of the -shm file (its change counter, last frame,
- * salts and checksums: https://www.sqlite.org/walformat.html), the very
- * step that makes the commit visible to readers. Reading those 48 bytes
- * from a read-only map of the file tells that something was committed since
- * the last look, with no lock and no system call. A read racing a commit
- * sees a mix of old and new bytes: a change either way. */
-
-static void map_wal_index(struct db_conn *c)
-{
-    c->wal_index_tried = true;
-    const char *file = sqlite3_db_filename(c->db, "main");
-    char path[4096];
-    if (file == NULL || file[0] == '\0' ||
-        (size_t)snprintf(path, sizeof(path), "%s-shm", file) >= sizeof(path))
-        return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    struct stat st;
-    void *map = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && st.st_size >= WAL_INDEX_MAP) /* past the end would fault */
-        map = mmap(NULL, WAL_INDEX_MAP, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
-    if (map != MAP_FAILED)
-        c->wal_index = map;
-}
+ * log's index at the start of the shared memory (the -shm file: its change
+ * counter, last frame, salts and checksums; https://www.sqlite.org/walformat.html),
+ * the very step that makes the commit visible to readers. Reading those 48
+ * bytes tells that something was committed since the last look, with no
+ * lock and no system call. A read racing a commit sees a mix of old and new
+ * bytes: a change either way. The bytes are read through the connection's
+ * own map of that memory, which SQLite keeps until the connection closes
+ * (the file is never opened here: closing a descriptor of it would drop
+ * every lock this process holds on it). */
 
 static int sqlite_change_mark(struct db_conn *c, uint64_t *mark)
 {
-    if (!c->wal_index_tried)
-        map_wal_index(c);
-    if (c->wal_index == NULL)
-        return -1;
+    if (c->wal_index == NULL) {
+        sqlite3_file *file = NULL;
+        volatile void *region = NULL;
+        if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+            file == NULL || file->pMethods == NULL || file->pMethods->iVersion < 2 ||
+            file->pMethods->xShmMap(file, 0, WAL_INDEX_REGION, 0, &region) != SQLITE_OK ||
+            region == NULL)
+            return -1;
+        c->wal_index = (const volatile unsigned char *)region;
+    }
     unsigned char header[WAL_INDEX_HEADER];
     atomic_thread_fence(memory_order_acquire);
-    memcpy(header, c->wal_index, sizeof(header));
+    for (size_t i = 0; i < sizeof(header); i++)
+        header[i] = c->wal_index[i];
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
     for (size_t i = 0; i < sizeof(header); i++)
         h = (h ^ header[i]) * 1099511628211ULL;

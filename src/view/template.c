@@ -469,16 +469,23 @@ static int emit_value(const struct tpl *t, struct buf *out, const json_t *v, boo
     }
 }
 
+/* A raw tag filled by a function instead of a value (tpl_render_hole). */
+struct hole {
+    const char *name;
+    int (*fill)(void *arg, struct buf *out);
+    void *arg;
+};
+
 static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **stack, int depth,
-                        struct buf *out, int partials);
+                        struct buf *out, int partials, const struct hole *hole);
 
 static int render_section(const struct tpl *t, const struct node *n, size_t k, json_t **stack,
-                          int depth, struct buf *out, int partials)
+                          int depth, struct buf *out, int partials, const struct hole *hole)
 {
     json_t *v = lookup(stack, depth, n);
     bool on = v != NULL && truthy(v);
     if (n->kind == N_INVERTED)
-        return on ? 0 : render_nodes(t, k + 1, n->end, stack, depth, out, partials);
+        return on ? 0 : render_nodes(t, k + 1, n->end, stack, depth, out, partials, hole);
     if (!on)
         return 0;
     if (depth == TPL_MAX_STACK)
@@ -488,17 +495,17 @@ static int render_section(const struct tpl *t, const struct node *n, size_t k, j
         json_t *item;
         json_array_foreach (v, i, item) {
             stack[depth] = item;
-            if (render_nodes(t, k + 1, n->end, stack, depth + 1, out, partials) != 0)
+            if (render_nodes(t, k + 1, n->end, stack, depth + 1, out, partials, hole) != 0)
                 return -1;
         }
         return 0;
     }
     stack[depth] = v;
-    return render_nodes(t, k + 1, n->end, stack, depth + 1, out, partials);
+    return render_nodes(t, k + 1, n->end, stack, depth + 1, out, partials, hole);
 }
 
 static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **stack, int depth,
-                        struct buf *out, int partials)
+                        struct buf *out, int partials, const struct hole *hole)
 {
     size_t k = from;
     while (k < to) {
@@ -508,6 +515,10 @@ static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **st
         case N_TEXT: rc = buf_append(out, n->text, n->len); break;
         case N_VAR:
         case N_RAW: {
+            if (hole != NULL && n->kind == N_RAW && strcmp(n->name, hole->name) == 0) {
+                rc = hole->fill(hole->arg, out);
+                break;
+            }
             json_t *v = lookup(stack, depth, n);
             if (v != NULL) {
                 rc = emit_value(t, out, v, n->kind == N_RAW);
@@ -519,7 +530,7 @@ static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **st
         }
         case N_SECTION:
         case N_INVERTED:
-            rc = render_section(t, n, k, stack, depth, out, partials);
+            rc = render_section(t, n, k, stack, depth, out, partials, hole);
             k = n->end;
             if (rc != 0)
                 return -1;
@@ -527,7 +538,7 @@ static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **st
         case N_PARTIAL:
             if (partials == TPL_MAX_PARTIAL)
                 return -1;
-            rc = render_nodes(n->partial, 0, n->partial->n, stack, depth, out, partials + 1);
+            rc = render_nodes(n->partial, 0, n->partial->n, stack, depth, out, partials + 1, hole);
             break;
         }
         if (rc != 0)
@@ -537,14 +548,27 @@ static int render_nodes(const struct tpl *t, size_t from, size_t to, json_t **st
     return 0;
 }
 
-int tpl_render(const struct tpl *t, json_t *const *ctx, int n, struct buf *out)
+static int render(const struct tpl *t, json_t *const *ctx, int n, struct buf *out,
+                  const struct hole *hole)
 {
     json_t *stack[TPL_MAX_STACK];
     if (n > TPL_MAX_STACK / 2)
         return -1;
     for (int i = 0; i < n; i++)
         stack[i] = ctx[i];
-    if (render_nodes(t, 0, t->n, stack, n, out, 0) != 0)
+    if (render_nodes(t, 0, t->n, stack, n, out, 0, hole) != 0)
         return -1;
     return t->esc == TPL_ICAL ? ical_fold(out) : 0;
+}
+
+int tpl_render(const struct tpl *t, json_t *const *ctx, int n, struct buf *out)
+{
+    return render(t, ctx, n, out, NULL);
+}
+
+int tpl_render_hole(const struct tpl *t, json_t *const *ctx, int n, struct buf *out,
+                    const char *hole, int (*fill)(void *arg, struct buf *out), void *arg)
+{
+    struct hole h = {hole, fill, arg};
+    return render(t, ctx, n, out, &h);
 }

@@ -58,6 +58,11 @@ const struct tpl *tpl_set_get(const struct tpl_set *set, const char *name);
  * the whole of out). Returns 0, or -1 when out's maximum was reached,
  * partials nest too deep, or (strict mode) a name names nothing. */
 int tpl_render(const struct tpl *t, json_t *const *ctx, int n, struct buf *out);
+/* Renders t as tpl_render does, but each raw tag {{{hole}}} is written by
+ * fill(arg, out) (0, or -1 to stop) instead of a value: a layout takes its
+ * page straight into out, with no copy of the page. */
+int tpl_render_hole(const struct tpl *t, json_t *const *ctx, int n, struct buf *out,
+                    const char *hole, int (*fill)(void *arg, struct buf *out), void *arg);
 /* Append s[0..n) to out escaped for each output type. 0, or -1 when out is
  * full. */
 int html_escape(struct buf *out, const char *s, size_t n);

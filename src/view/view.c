@@ -94,6 +94,17 @@ int view_exists(const char *name)
     return templates != NULL && tpl_set_get(templates, name) != NULL;
 }
 
+struct page_in_layout {
+    const struct tpl *page;
+    json_t *const *ctx;
+};
+
+static int render_page(void *arg, struct buf *out)
+{
+    const struct page_in_layout *p = arg;
+    return tpl_render(p->page, p->ctx, 3, out);
+}
+
 int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
 {
     const struct tpl *page = tpl_set_get(templates, name);
@@ -101,18 +112,10 @@ int view_page(const char *name, json_t *reqctx, json_t *model, struct buf *out)
     if (page == NULL)
         return -1;
     json_t *empty = json_object();
-    json_t *ctx[4] = {root, reqctx ? reqctx : empty, model ? model : empty, NULL};
-    struct buf content;
-    buf_init(&content, VIEW_MAX_PAGE);
-    int rc = tpl_render(page, ctx, 3, &content);
-    if (rc == 0) {
-        json_t *wrap = json_object();
-        json_object_set_new(wrap, "content_html", view_html(&content));
-        ctx[3] = wrap;
-        rc = tpl_render(layout, ctx, 4, out);
-        json_decref(wrap);
-    }
-    buf_free(&content);
+    json_t *ctx[3] = {root, reqctx ? reqctx : empty, model ? model : empty};
+    /* the page is written where the layout has {{{content_html}}} */
+    struct page_in_layout in = {page, ctx};
+    int rc = tpl_render_hole(layout, ctx, 3, out, "content_html", render_page, &in);
     json_decref(empty);
     return rc;
 }

@@ -141,6 +141,48 @@ static void partials_render_with_the_same_context(void **state)
     free(got);
 }
 
+static int fill_page(void *arg, struct buf *out)
+{
+    int *calls = arg;
+    (*calls)++;
+    return buf_puts(out, "<p>the page</p>");
+}
+
+static int fill_fails(void *arg, struct buf *out)
+{
+    (void)arg;
+    (void)out;
+    return -1;
+}
+
+static void a_hole_is_filled_where_it_stands_and_nowhere_else(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    struct tpl_set *set = tpl_set_new();
+    static const char src[] =
+        "<main>{{{content_html}}}</main>{{#xs}}[{{{content_html}}}]{{/xs}}{{content_html}}";
+    assert_int_equal(tpl_set_add(set, "t", TPL_HTML, src, strlen(src), err, sizeof(err)), 0);
+    assert_int_equal(tpl_set_link(set, err, sizeof(err)), 0);
+    json_t *m = json_pack("{s:s, s:[i]}", "content_html", "<b>not this</b>", "xs", 1);
+    json_t *ctx[1] = {m};
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    int calls = 0;
+    assert_int_equal(
+        tpl_render_hole(tpl_set_get(set, "t"), ctx, 1, &out, "content_html", fill_page, &calls), 0);
+    /* raw tags of that name anywhere, sections too; an escaped one is a value */
+    assert_string_equal(out.data, "<main><p>the page</p></main>[<p>the page</p>]"
+                                  "&lt;b&gt;not this&lt;/b&gt;");
+    assert_int_equal(calls, 2);
+    buf_reset(&out);
+    assert_int_equal(
+        tpl_render_hole(tpl_set_get(set, "t"), ctx, 1, &out, "content_html", fill_fails, NULL), -1);
+    buf_free(&out);
+    json_decref(m);
+    tpl_set_free(set);
+}
+
 static void unknown_partials_fail_at_link_time_with_the_line(void **state)
 {
     (void)state;
@@ -275,6 +317,7 @@ int main(void)
         cmocka_unit_test(inverted_sections_render_for_falsy_values),
         cmocka_unit_test(comments_render_nothing),
         cmocka_unit_test(partials_render_with_the_same_context),
+        cmocka_unit_test(a_hole_is_filled_where_it_stands_and_nowhere_else),
         cmocka_unit_test(unknown_partials_fail_at_link_time_with_the_line),
         cmocka_unit_test(malformed_templates_report_file_and_line),
         cmocka_unit_test(output_stops_at_the_buffer_maximum),
