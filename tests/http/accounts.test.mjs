@@ -479,6 +479,34 @@ test('a session ended from outside the server (hearth sql) is refused on its nex
   assert.equal(still, false);
 });
 
+test('on PostgreSQL a session ended on one server is refused on another at once',
+  { skip: engine !== 'postgres' && 'servers share a database on PostgreSQL' }, async () => {
+    const other = await startServer({ db: server.db });
+    try {
+      const p = await signup(server, newPerson('elsewhere'));
+      const there = async () => {
+        const res = await api(other, 'GET', '/account', { token: p.token });
+        await res.arrayBuffer();
+        return res.status === 200;
+      };
+      assert.ok(await there());
+      assert.ok(await there()); // kept in the other server's memory now
+      const out = await api(server, 'POST', '/logout', { token: p.token });
+      await out.arrayBuffer();
+      // the other server hears of it through PostgreSQL, well before the
+      // 1 s a kept session may live at most
+      const since = Date.now();
+      let still = await there();
+      while (still && Date.now() - since < 300) {
+        await sleep(20);
+        still = await there();
+      }
+      assert.equal(still, false);
+    } finally {
+      assert.equal((await other.stop()).code, 0);
+    }
+  });
+
 test('a partner cannot revoke the other\'s sessions', async () => {
   const { one, two } = await newCouple(server, 'partners');
   const mine = await apiOk(server, 'GET', '/account/sessions', { token: one.token });
