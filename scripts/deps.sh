@@ -6,7 +6,7 @@
 #   scripts/deps.sh test     plus Chromium, Node.js and its test packages, a
 #                            PostgreSQL server, the linters and clang's fuzzing
 #                            runtime
-#   scripts/deps.sh bench    plus wrk, hey, nginx (the reference server) and taskset
+#   scripts/deps.sh bench    plus wrk, hey, nginx (the reference server), taskset and pgrep
 #                            (and with BENCH_DB=postgres, PostgreSQL)
 #
 # Every library header the C sources include (#include <...> in src, tests/unit
@@ -59,7 +59,7 @@ case "$mode" in
     files+=("$(clang -print-resource-dir 2>/dev/null || echo /nonexistent)/lib/linux/libclang_rt.fuzzer-$(uname -m).a:libclang-rt-14-dev")
     ;;
   bench)
-    tools+=("wrk:wrk" "hey:hey" "node:nodejs" "taskset:util-linux")
+    tools+=("wrk:wrk" "hey:hey" "node:nodejs" "taskset:util-linux" "pgrep:procps" "getconf:libc-bin")
     files+=("/usr/sbin/nginx:nginx-light")
     if [ "${BENCH_DB:-}" = postgres ]; then
       files+=("$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | head -1 || true):postgresql")
