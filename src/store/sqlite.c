@@ -8,10 +8,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -448,7 +448,6 @@ static void sqlite_sync_stop(void)
         pthread_join(syncer.thread, NULL);
 }
 
-/* One server per SQLite file: each migration's BEGIN IMMEDIATE is enough. */
 /* ---- change mark ----
  *
  * In WAL mode every commit, by any process, rewrites the header of the
@@ -485,6 +484,7 @@ static int sqlite_change_mark(struct db_conn *c, uint64_t *mark)
     return 0;
 }
 
+/* One server per SQLite file: each migration's BEGIN IMMEDIATE is enough. */
 static int sqlite_migration_lock(struct db_conn *c, bool take)
 {
     (void)c;
