@@ -115,10 +115,12 @@ int db_lock_couple(int64_t couple_id);
 /* Notifications (live events). db_notify sends payload (up to 63 bytes) on
  * channel to every listener, on every server sharing the database, once the
  * current transaction commits (at once outside one; never when it rolls
- * back). On PostgreSQL this server's listeners hear it twice: at once after
- * the commit (so what reads next on this server sees the change), and again
- * when PostgreSQL delivers it; a listener must not mind. db_listen calls fn(payload, arg) for each,
- * on a thread of the store's own: it must be quick. Returns DB_OK or a negative code. */
+ * back); the same channel and payload twice in one transaction go once. On
+ * PostgreSQL this server's listeners hear it twice: at once after the
+ * commit (so what reads next on this server sees the change), and again
+ * when PostgreSQL delivers it; a listener must not mind. db_listen calls
+ * fn(payload, arg) for each, on a thread of the store's own: it must be
+ * quick. Returns DB_OK or a negative code. */
 int db_notify(const char *channel, const char *payload);
 int db_listen(const char *channel, void (*fn)(const char *payload, void *arg), void *arg);
 /* Listens through url instead of the database's own (after db_open, before
@@ -130,9 +132,9 @@ int db_set_listen_url(const char *url);
 
 /* Watched tables: for what is kept in memory from rows of some tables (the
  * session cache), so that it is read again once they may have changed.
- * db_watch names a table (after db_open; DB_WATCH_MAX at most, until
- * db_close); db_watch_mark returns a number that changes after any commit
- * that may have changed a watched table:
+ * db_watch names a table (after db_open, at start-up before other threads
+ * use the store; DB_WATCH_MAX at most, until db_close); db_watch_mark returns a number that changes
+ * after any commit that may have changed a watched table:
  * - every commit whose statements name a watched table, of this server or
  *   another one sharing the database, a command (hearth admin, hearth sql)
  *   included: it notifies DB_WATCH_CHANNEL as it commits;
